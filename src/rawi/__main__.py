@@ -1,0 +1,3 @@
+from rawi.cli import app
+
+app(prog_name="rawi")
