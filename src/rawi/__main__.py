@@ -1,3 +1,3 @@
-from rawi.cli import app
+from rawi.cli import run
 
-app(prog_name="rawi")
+run()

@@ -7,6 +7,7 @@ of the matching form back to the page's own characters.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Characters dropped entirely: Arabic diacritics (harakat, tanween, shadda, sukun, dagger alef, Quranic
@@ -17,7 +18,7 @@ _DROP = set(
     + ["\u0670"]  # superscript (dagger) alef
     + [chr(c) for c in range(0x06D6, 0x06DD)]  # Quranic annotation signs
     + [chr(c) for c in range(0x06DF, 0x06E5)]
-    + ["\u06E7", "\u06E8"]
+    + ["\u06e7", "\u06e8"]
     + [chr(c) for c in range(0x06EA, 0x06EE)]
     + ["\u0640"]  # tatweel
     + ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad", "\u061c"]
@@ -27,21 +28,60 @@ _DROP = set(
 
 _MAP: dict[str, str] = {
     # alef and hamza carriers
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "ؤ": "و", "ئ": "ي", "ى": "ي",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ؤ": "و",
+    "ئ": "ي",
+    "ى": "ي",
     # ta marbuta is folded to ha: the press writes both at word ends
-    "ة": "ه", "ۀ": "ه", "ە": "ه", "ہ": "ه", "ھ": "ه", "ۂ": "ه",
+    "ة": "ه",
+    "ۀ": "ه",
+    "ە": "ه",
+    "ہ": "ه",
+    "ھ": "ه",
+    "ۂ": "ه",
     # Persian and Urdu letters that stand for Arabic ones
-    "ی": "ي", "ې": "ي", "ێ": "ي", "ۍ": "ي", "ے": "ي", "ۓ": "ي",
-    "ک": "ك", "ڪ": "ك", "گ": "ك",
-    "ٸ": "ي", "ۇ": "و", "ۆ": "و", "ۈ": "و", "ۋ": "و",
+    "ی": "ي",
+    "ې": "ي",
+    "ێ": "ي",
+    "ۍ": "ي",
+    "ے": "ي",
+    "ۓ": "ي",
+    "ک": "ك",
+    "ڪ": "ك",
+    "گ": "ك",
+    "ٸ": "ي",
+    "ۇ": "و",
+    "ۆ": "و",
+    "ۈ": "و",
+    "ۋ": "و",
     # quote marks of every kind to a plain double quote; apostrophes to a plain one
-    "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "″": '"', "＂": '"',
-    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‟": '"',
+    "«": '"',
+    "»": '"',
+    "″": '"',
+    "＂": '"',
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "‛": "'",
+    "′": "'",
     # Arabic punctuation kept as itself but its presentation variants folded
-    "٫": ".", "٬": ",",
+    "٫": ".",
+    "٬": ",",
     # dashes
-    "–": "-", "—": "-", "‒": "-", "―": "-", "ـ": "",
+    "–": "-",
+    "—": "-",
+    "‒": "-",
+    "―": "-",
+    "ـ": "",
 }
 # Arabic-Indic (U+0660..) and extended (Persian/Urdu, U+06F0..) digits to ASCII digits.
 for _i in range(10):
@@ -52,13 +92,14 @@ _TABLE: dict[int, str | None] = {ord(c): None for c in _DROP}
 _TABLE.update({ord(k): (v or None) for k, v in _MAP.items()})
 
 
+_PRESENTATION = re.compile("[\ufb50-\ufefc]")
+
+
 def _fold_presentation_forms(text: str) -> str:
     # Arabic presentation forms (U+FB50..U+FEFF) decompose to base letters under NFKC. Only run
     # it when needed: NFKC also rewrites other things and costs time.
-    if any("\ufb50" <= ch <= "\ufefc" for ch in text):
-        return "".join(
-            unicodedata.normalize("NFKC", ch) if "\ufb50" <= ch <= "\ufefc" else ch for ch in text
-        )
+    if _PRESENTATION.search(text):
+        return "".join(unicodedata.normalize("NFKC", ch) if "\ufb50" <= ch <= "\ufefc" else ch for ch in text)
     return text
 
 

@@ -1,0 +1,269 @@
+"""Page → articles. Every line gets a role; articles are built from the roles in page order.
+
+Roles: title, subheading, body, and the removed kinds (credit, share_bar, keywords, read_also, promo,
+related_header, related_links, footer, boilerplate, dateline). A removed line is never dropped: it goes to
+`SegmentedPage.removed` with its kind, and the headlines of related-link lists go to `related_headlines`.
+
+The page is read top to bottom with a small state: the article being built, whether it has been closed by
+an end-of-article line (credit, share bar, keywords, footer), and whether we are inside a related-headlines
+list. A read-also marker after a closed article starts an embedded article; inside a running article it
+only introduces a related headline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rawi.model import Article, Credit, Page, RemovedLine, SegmentedPage
+from rawi.segment import markers
+from rawi.segment.boilerplate import BoilerplateIndex
+from rawi.segment.credits import cited_outlets, lookup_outlet, make_credit
+from rawi.segment.headings import (
+    SUBHEADING_MAX_WORDS,
+    is_glued_headlines,
+    is_headline_like,
+)
+from rawi.segment.markers import match_form
+from rawi.segment.tags import merge_tags, page_phrases, split_tags
+from rawi.text import detect_language
+
+# "روسيا –", "الرياض - واس", "واشنطن (رويترز) -": a place (and agency) before a dash opening the text.
+_DATELINE = re.compile(
+    r"^(?P<place>[^\s\-–—:،.()]+(?:\s[^\s\-–—:،.()]+){0,2})\s*(?:\([^)]{1,30}\)\s*)?[-–—:]\s+"
+    r"(?:[^\s\-–—:،.()]+(?:\s[^\s\-–—:،.()]+){0,2}\s*[-–—:]\s+)?"
+)
+_BYLINE = re.compile(r"^[^\-–—:.،]{2,40}\s*[-–—]\s*[^\-–—:.،]{2,40}:?$")
+_RELATED_ITEM_MAX_WORDS = 40
+
+
+@dataclass
+class _Draft:
+    role: str
+    title: str | None = None
+    subheadings: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    dateline: str | None = None
+    closed: bool = False
+
+
+@dataclass
+class _Line:
+    number: int  # 1-based line number in the page text
+    text: str  # stripped of white space and list bullets
+
+
+def segment_page(page: Page, boilerplate: BoilerplateIndex | None = None) -> SegmentedPage:
+    """Split one page into its articles, keeping every removed line with its kind."""
+    lines = [_Line(i + 1, markers.strip_bullet(raw)) for i, raw in enumerate(page.text.split("\n"))]
+    lines = [ln for ln in lines if ln.text]
+    return _Segmenter(page, lines, boilerplate).run()
+
+
+class _Segmenter:
+    def __init__(self, page: Page, lines: list[_Line], boilerplate: BoilerplateIndex | None) -> None:
+        self.page = page
+        self.lines = lines
+        self.boilerplate = boilerplate
+        self.drafts: list[_Draft] = [_Draft("main")]
+        self.removed: list[RemovedLine] = []
+        self.related: list[str] = []
+        self.tags: list[str] = []
+        self.tag_runs: list[tuple[_Draft, str]] = []
+        self.in_related_list = False
+        self.pending_title_for_embedded = False
+        self.pending_related_headline = False
+        self.page_words = set(match_form("\n".join(ln.text for ln in lines)).split())
+
+    @property
+    def current(self) -> _Draft:
+        return self.drafts[-1]
+
+    def remove(self, line: _Line, kind: str) -> None:
+        self.removed.append(RemovedLine(kind, line.text, line.number))
+
+    def run(self) -> SegmentedPage:
+        related_forms = self._related_list_forms()
+        for index, line in enumerate(self.lines):
+            self._classify(index, line, related_forms)
+        return self._finish()
+
+    def _related_list_forms(self) -> set[str]:
+        """Headlines listed under a related header anywhere on the page: the same line inside a body is a
+        related link too, not a subheading."""
+        forms: set[str] = set()
+        inside = False
+        for line in self.lines:
+            if markers.is_related_header(line.text):
+                inside = True
+            elif inside and is_headline_like(line.text, _RELATED_ITEM_MAX_WORDS):
+                forms.add(match_form(line.text))
+        return forms
+
+    def _classify(self, index: int, line: _Line, related_forms: set[str]) -> None:
+        text = line.text
+        nxt = self.lines[index + 1].text if index + 1 < len(self.lines) else None
+
+        if self.pending_title_for_embedded:
+            self.pending_title_for_embedded = False
+            if is_headline_like(text):
+                self.drafts.append(_Draft("embedded", title=text))
+                return
+        if self.pending_related_headline:
+            self.pending_related_headline = False
+            if is_headline_like(text) and not markers.read_also(text):
+                self.related.append(text)
+                return
+
+        tail = markers.read_also(text)
+        if tail is not None:
+            self.remove(line, "read_also")
+            self.in_related_list = False
+            if tail:
+                self.related.append(tail)
+            elif self.current.closed or not self.current.paragraphs:
+                self.pending_title_for_embedded = True
+            else:
+                self.pending_related_headline = True
+            return
+        if markers.is_related_header(text):
+            self.remove(line, "related_header")
+            self.in_related_list = True
+            return
+        tags = markers.share_bar_tags(text)
+        if tags is not None:
+            self.remove(line, "share_bar")
+            self.tag_runs.append((self.current, tags))
+            self.current.closed = True
+            return
+        tags = markers.keywords_tail(text)
+        if tags is not None:
+            self.remove(line, "keywords")
+            self.tag_runs.append((self.current, tags))
+            self.current.closed = True
+            return
+        credit = markers.credit_line(text)
+        if credit is not None:
+            self.remove(line, "credit")
+            self.current.credits.append(make_credit(*credit))
+            self.current.closed = True
+            return
+        if markers.is_promo(text):
+            self.remove(line, "promo")
+            return
+        if markers.is_footer(text):
+            self.remove(line, "footer")
+            self.current.closed = True
+            return
+        if self.in_related_list:
+            if is_headline_like(text, _RELATED_ITEM_MAX_WORDS) or markers.word_count(text) <= 12:
+                self.related.append(text)
+                return
+            self.in_related_list = False  # prose again: the list has ended
+        if match_form(text) in related_forms or is_glued_headlines(text, self.page_words):
+            self.remove(line, "related_links")
+            return
+        if self._is_standalone_dateline(text):
+            self.current.dateline = text
+            self.remove(line, "dateline")
+            self._credit_from_dateline(text)
+            return
+        if self.boilerplate is not None and self.boilerplate.is_boilerplate(self.page.outlet, text):
+            self.remove(line, "boilerplate")
+            return
+        self._content_line(line, nxt)
+
+    def _content_line(self, line: _Line, nxt: str | None) -> None:
+        draft = self.current
+        text = line.text
+        starts_article = not draft.paragraphs and draft.title is None
+        if starts_article and draft.role == "main" and self._is_page_title(text, nxt):
+            draft.title = self.page.title or text
+            return
+        if (
+            draft.paragraphs
+            and nxt is not None
+            and is_headline_like(text, SUBHEADING_MAX_WORDS)
+            and not is_headline_like(nxt, SUBHEADING_MAX_WORDS)
+        ):
+            draft.subheadings.append(text)
+            return
+        if not draft.paragraphs and draft.dateline is None:
+            m = _DATELINE.match(text)
+            if m and markers.word_count(m.group("place")) <= 3:
+                draft.dateline = m.group("place")
+                self._credit_from_dateline(m.group(0))
+        draft.paragraphs.append(text)
+
+    def _is_standalone_dateline(self, text: str) -> bool:
+        """A line of its own before the first paragraph: "عبدالرحمن الشهري – عين اليوم", "الرياض - واس",
+        "أملج 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس"."""
+        draft = self.current
+        if draft.paragraphs or draft.dateline is not None or markers.ends_like_prose(text.rstrip(":")):
+            return False
+        if _BYLINE.match(text) and markers.word_count(text) <= 6:
+            return True
+        words = text.split()
+        return len(words) <= 14 and any(ch.isdigit() for ch in text) and lookup_outlet(words[-1]) is not None
+
+    def _is_page_title(self, text: str, nxt: str | None) -> bool:
+        """The page's own title line: equal to the title the source gives, or, when it gives none, a short
+        first line without final punctuation followed by prose."""
+        if self.page.title:
+            return match_form(text).strip() == match_form(self.page.title).strip()
+        return nxt is not None and is_headline_like(text) and not is_headline_like(nxt, SUBHEADING_MAX_WORDS)
+
+    def _credit_from_dateline(self, text: str) -> None:
+        for piece in re.split(r"\s*[\-–—:()]+\s*", text):
+            outlet = lookup_outlet(piece) if piece else None
+            if outlet and outlet.kind == "agency" and all(c.name != piece for c in self.current.credits):
+                self.current.credits.append(Credit(piece, "agency"))
+
+    def _finish(self) -> SegmentedPage:
+        page = self.page
+        content = "\n".join(ln.text for ln in self.lines if not any(ln.number == r.line for r in self.removed))
+        phrases = page_phrases(content) if self.tag_runs else set()
+        for draft, run in self.tag_runs:
+            new = split_tags(run, phrases)
+            draft.tags = merge_tags(draft.tags, new)
+            self.tags = merge_tags(self.tags, new)
+        if page.title and self.drafts[0].title is None:
+            self.drafts[0].title = page.title
+        if page.author:
+            self._credits_from_author(page.author)
+
+        articles: list[Article] = []
+        for draft in self.drafts:
+            if not draft.paragraphs and draft.title is None:
+                continue
+            position = len(articles)
+            text = "\n\n".join(draft.paragraphs)
+            articles.append(
+                Article(
+                    id=Article.make_id(page.id, position),
+                    page_id=page.id,
+                    position=position,
+                    role="main" if position == 0 else draft.role,
+                    title=draft.title,
+                    subheadings=draft.subheadings,
+                    paragraphs=draft.paragraphs,
+                    credits=draft.credits,
+                    cited=cited_outlets(text),
+                    tags=draft.tags,
+                    dateline=draft.dateline,
+                    published=page.published if position == 0 else None,
+                    language=detect_language(text) or page.language,
+                )
+            )
+        removed = sorted(self.removed, key=lambda r: r.line)
+        return SegmentedPage(page, articles, self.tags, self.related, removed)
+
+    def _credits_from_author(self, author: str) -> None:
+        """SaudiNewsNet and many feeds put "واس - الرياض" or "لوس انجليس:د ب أ" in the author field."""
+        main = self.drafts[0]
+        for piece in re.split(r"\s*[\-–—:/،,]\s*", author):
+            outlet = lookup_outlet(piece.strip()) if piece.strip() else None
+            if outlet and outlet.kind == "agency" and all(c.name != piece.strip() for c in main.credits):
+                main.credits.append(Credit(piece.strip(), "agency"))

@@ -1,0 +1,130 @@
+"""Train the named-entity CRF shipped in src/rawi/models/.
+
+Reproduce (from the repository root, with ../shared beside it; about N minutes on 2 cores):
+
+    .venv/bin/pip install python-crfsuite numpy scipy scikit-learn
+    .venv/bin/python training/build_clusters.py --shared ../shared \
+        --extra ../shared/ner/anercorp/train.txt --out src/rawi/models/ner_clusters.tsv.gz
+    .venv/bin/python training/train_ner.py --shared ../shared --out src/rawi/models
+
+The development split is the last 10% of ANERcorp train.txt's sentences (fixed). The script trains on
+the other 90%, reports dev precision/recall/F1 per label and micro-averaged, then (unless --dev-only)
+trains the shipped model on all of train.txt with the same settings. Training is deterministic
+(L-BFGS, no sampling), so the same inputs give the same model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import logging
+import sys
+import time
+from pathlib import Path
+
+import pycrfsuite
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ner_data import anergazet_entries, wikifane_entries, wikifane_sentences  # noqa: E402
+
+from rawi.annotate import conll  # noqa: E402
+from rawi.annotate.ner_features import Featurizer, Resources  # noqa: E402
+
+log = logging.getLogger("train_ner")
+
+
+def load_sentences(path: Path) -> list[tuple[list[str], list[str]]]:
+    rows = conll.read_rows(path.read_text(encoding="utf-8").splitlines())
+    out = []
+    for idx in conll.sentences(rows):
+        toks = [rows[i].token for i in idx]
+        tags = [rows[i].tags[-1] if rows[i].tags else "O" for i in idx]
+        out.append((toks, tags))
+    return out
+
+
+def write_gazetteer(entries: list[tuple[str, str]], path: Path) -> None:
+    lines = sorted({f"{c}\t{n}" for c, n in entries if "\t" not in n and "\n" not in n})
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
+        fh.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def train(feats, labels, model_path: Path, c1: float, c2: float, iters: int) -> None:
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for x, y in zip(feats, labels, strict=True):
+        trainer.append(x, y)
+    trainer.set_params(
+        {
+            "c1": c1,
+            "c2": c2,
+            "max_iterations": iters,
+            "feature.possible_transitions": True,
+            "feature.minfreq": 1,
+        }
+    )
+    trainer.train(str(model_path))
+
+
+def tag_all(model_path: Path, feats) -> list[list[str]]:
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model_path))
+    return [tagger.tag(x) for x in feats]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=Path("../shared"))
+    ap.add_argument("--out", type=Path, default=Path("src/rawi/models"))
+    ap.add_argument("--clusters", type=Path, default=None, help="default: OUT/ner_clusters.tsv.gz")
+    ap.add_argument("--c1", type=float, default=0.05)
+    ap.add_argument("--c2", type=float, default=0.05)
+    ap.add_argument("--iters", type=int, default=250)
+    ap.add_argument("--no-wikifane", action="store_true", help="leave WikiFANE names out of the gazetteer")
+    ap.add_argument("--wikifane-train", type=int, default=0, metavar="N",
+                    help="add the first N WikiFANE sentences (re-tokenized, ANERcorp labels) to training")
+    ap.add_argument("--dev-only", action="store_true", help="report dev scores, do not write the model")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    t0 = time.time()
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    clusters = args.clusters or args.out / "ner_clusters.tsv.gz"
+    entries = anergazet_entries(args.shared / "ner/gazetteers")
+    if not args.no_wikifane:
+        entries += wikifane_entries(args.shared / "ner/wikifane/WikiFANE_Gold_2014_500K.txt")
+    gaz_path = args.out / "ner_gazetteer.tsv.gz"
+    write_gazetteer(entries, gaz_path)
+    res = Resources.load(str(clusters), str(gaz_path))
+    log.info("%d cluster words, %d gazetteer words, %d phrases", len(res.clusters), len(res.gazetteer),
+             len(res.phrases))
+    fz = Featurizer(res)
+
+    sents = load_sentences(args.shared / "ner/anercorp/train.txt")
+    n_dev = len(sents) // 10
+    train_s, dev_s = sents[:-n_dev], sents[-n_dev:]
+    log.info("%d train sentences, %d dev sentences", len(train_s), len(dev_s))
+    extra = []
+    if args.wikifane_train:
+        extra = wikifane_sentences(args.shared / "ner/wikifane/WikiFANE_Gold_2014_500K.txt")
+        extra = extra[: args.wikifane_train]
+        log.info("%d WikiFANE sentences added to training", len(extra))
+    train_s = train_s + extra
+    tr_x = [fz.sentence(t) for t, _ in train_s]
+    dev_x = [fz.sentence(t) for t, _ in dev_s]
+    log.info("features done (%.0fs)", time.time() - t0)
+
+    dev_model = args.out / "ner_dev.crfsuite"
+    train(tr_x, [y for _, y in train_s], dev_model, args.c1, args.c2, args.iters)
+    log.info("dev model trained (%.0fs)", time.time() - t0)
+    pred = [t for p in tag_all(dev_model, dev_x) for t in p]
+    gold = [t for _, y in dev_s for t in y]
+    print(conll.format_scores(conll.evaluate(gold, pred)))
+    dev_model.unlink()
+    if args.dev_only:
+        return
+    train(tr_x + dev_x, [y for _, y in train_s + dev_s], args.out / "ner.crfsuite", args.c1, args.c2, args.iters)
+    log.info("shipped model trained (%.0fs)", time.time() - t0)
+
+
+if __name__ == "__main__":
+    main()
