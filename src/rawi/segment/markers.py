@@ -14,76 +14,27 @@ from rawi.text import match_form as _match_form
 
 # "اقرأ أيضاً:", "إقرأ ايضا", "طالع أيضا", "شاهد أيضاً", "اقرأ كذلك", "اقرأ المزيد:" and an optional headline after it.
 _READ_ALSO = re.compile(
-    r"^(?:ا?قرا|طالع|شاهد|اطلع|تابع)\s+(?:ايضا|كذلك|ايضا|المزيد|المزيد عن|اكثر)\s*(?:[:：.\-–،]+\s*|$)"
+    r"^(?:ا?قرا|طالع|شاهد|اطلع|تابع)\s+(?:ايضا|كذلك|المزيد|المزيد عن|اكثر)\s*(?:[:：.\-–،|»>]+\s*|$)"
     r"|^(?:ا?قرا|طالع)\s*[:：]\s*"
 )
-_RELATED_HEADERS = {
-    "مقالات مشابهه",
-    "مقالات ذات صله",
-    "ذات صله",
-    "اخبار ذات صله",
-    "مواضيع ذات صله",
-    "موضوعات ذات صله",
-    "الاكثر قراءه",
-    "الاكثر مشاهده",
-    "الاكثر تداولا",
-    "الاكثر قراءه اليوم",
-    "مقالات قد تهمك",
-    "قد يهمك ايضا",
-    "قد يعجبك ايضا",
-    "قد يهمك",
-    "اخبار متعلقه",
-    "المزيد من الاخبار",
-    "اخر الاخبار",
-    "اهم الاخبار",
-    "اخبار مشابهه",
-    "مواد ذات صله",
-    "روابط ذات صله",
-    "مقالات اخري",
-    "اخبار اخري",
-    "مواضيع مشابهه",
-    "موضوعات مشابهه",
-    "تقارير ذات صله",
-    "ننصحك بقراءه",
-    "مقالات مقترحه",
-    "الاكثر شعبيه",
-    "اخبار عاجله",
-    "اخترنا لك",
-}
-_SHARE_WORDS = {
-    "طباعه",
-    "شارك",
-    "مشاركه",
-    "ارسل",
-    "ارسال",
-    "فيسبوك",
-    "فيس",
-    "بوك",
-    "تويتر",
-    "واتساب",
-    "واتس",
-    "اب",
-    "تلغرام",
-    "تليجرام",
-    "لينكدان",
-    "انستغرام",
-    "بريد",
-    "ايميل",
-    "نسخ",
-    "الرابط",
-    "print",
-    "share",
-    "facebook",
-    "twitter",
-    "whatsapp",
-    "telegram",
-    "email",
-    "x",
-    "تغريد",
-    "حفظ",
-    "المقال",
-    "الخبر",
-}
+
+
+def _phrases(text: str) -> frozenset[str]:
+    return frozenset(p.strip() for p in text.split("|") if p.strip())
+
+
+_RELATED_HEADERS = _phrases(
+    "مقالات مشابهه|مقالات ذات صله|ذات صله|اخبار ذات صله|مواضيع ذات صله|موضوعات ذات صله|الاكثر قراءه|"
+    "الاكثر مشاهده|الاكثر تداولا|الاكثر قراءه اليوم|مقالات قد تهمك|قد يهمك ايضا|قد يعجبك ايضا|قد يهمك|"
+    "اخبار متعلقه|المزيد من الاخبار|اخر الاخبار|اهم الاخبار|اخبار مشابهه|مواد ذات صله|روابط ذات صله|"
+    "مقالات اخري|اخبار اخري|مواضيع مشابهه|موضوعات مشابهه|تقارير ذات صله|ننصحك بقراءه|مقالات مقترحه|"
+    "الاكثر شعبيه|اخبار عاجله|اخترنا لك|اخبار مقترحه|مقالات للكاتب|مقالات اخري للكاتب|المزيد من المقالات|"
+    "اخبار قد تهمك|لا تفوتك|اقرا في|المزيد في"
+)
+_SHARE_WORDS = _phrases(
+    "طباعه|شارك|مشاركه|ارسل|ارسال|فيسبوك|فيس|بوك|تويتر|واتساب|واتس|اب|تلغرام|تليجرام|لينكدان|انستغرام|بريد|"
+    "ايميل|نسخ|الرابط|print|share|facebook|twitter|whatsapp|telegram|email|x|تغريد|حفظ|المقال|الخبر|هذا"
+)
 _SHARE_START = re.compile(
     r"^(?:طباعه\s+)?(?:شارك|مشاركه|print|share)(?:\s+(?:الخبر|المقال|هذا الخبر|هذا المقال|علي))?\b"
 )
@@ -107,6 +58,24 @@ _FOOTER = re.compile(
 _SOURCE_CREDIT = re.compile(r"^(?:المصدر|مصدر الخبر|المصدر الاصلي|المصادر|source)\s*[:：\-–]\s*")
 _VIA_CREDIT = re.compile(r"^(?:نقلا عن|نقل عن|منقول عن|منقول من|via)\s*[:：]?\s*")
 _AGENCY_LINE = re.compile(r"^وكاله\s+")
+# "الرئيسية > أخبار > سياسة", "الرئيسية / عربي ودولي"
+_BREADCRUMB = re.compile(r"^(?:الرئيسيه|الصفحه الرئيسيه|home)\s*[>/»›|]")
+_BREADCRUMB_SEPARATORS = re.compile(r"\s[>»›]\s")
+# "نشر في: 12/03/2024 - 10:22", "آخر تحديث: الأحد 5 مايو 2024", "الاثنين، 18 فبراير 2025 05:30 م"
+_TIMESTAMP_LEAD = re.compile(r"^(?:نشر|تم النشر|تاريخ النشر|اخر تحديث|تحديث|محدث|published|updated)\b")
+_TIME_WORDS = _phrases(
+    "السبت|الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|"
+    "سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب|ايلول|تشرين|الاول|الثاني|ص|م|"
+    "صباحا|مساء|هـ|ه|الموافق|في|-|،|,|/|:|محرم|صفر|ربيع|جمادي|رجب|شعبان|رمضان|شوال|ذو|القعده|الحجه|الاخر|"
+    "الاخره|gmt|utc|am|pm|بتوقيت|مكه|جرينتش|غرينتش|ت|غ"
+)
+# "كتب: محمد علي", "بقلم: …", "كتبت - سارة", "تحرير: …", "إعداد: …"
+_BYLINE_LEAD = re.compile(r"^(?:كتب|كتبت|بقلم|تحرير|اعداد|ترجمه|متابعه|تقرير|حوار|تصوير)\s*[:：\-–]\s*\S")
+# "(صورة: رويترز)", "صورة أرشيفية", "أرشيفية", "صورة من الأرشيف"
+_CAPTION = re.compile(r"^\(?\s*(?:صوره|الصوره|ارشيفيه|صوره ارشيفيه|صور|فيديو|مصدر الصوره)\b.{0,60}$")
+_AD = re.compile(r"^(?:اعلان|اعلانات|مساحه اعلانيه|advertisement|sponsored|محتوي مدفوع|برعايه)$")
+_COMMENTS = re.compile(r"^(?:التعليقات|اضف تعليقك|اضف تعليق|اترك تعليقا|تعليقات القراء|\d+\s*تعليق(?:ات)?)\b")
+_CLICK_HERE = re.compile(r"(?:اضغط|انقر)\s+هنا|click here")
 _BULLET = re.compile(r"^[\s•·▪◦●■□►▶◀*\-–—]+\s*")
 SENTENCE_END = ".:،,;؛"  # a line ending in one of these continues or closes prose, it is not a heading
 _TRAILING_CLOSERS = "\"'”“»«’‘)]} \t"
@@ -172,6 +141,40 @@ def keywords_tail(line: str) -> str | None:
 
 def is_promo(line: str) -> bool:
     return word_count(line) <= 20 and not ends_like_prose(line) and bool(_PROMO.search(match_form(line)))
+
+
+def other_kind(line: str) -> str | None:
+    """The kind of a short page-furniture line that is neither news nor a credit, or None.
+
+    breadcrumb, timestamp, byline, caption, ad, comments: each is kept in `removed` with that kind.
+    """
+    words = word_count(line)
+    if words > 20:
+        return None
+    form = match_form(line)
+    if _BREADCRUMB.match(form) or len(_BREADCRUMB_SEPARATORS.findall(form)) >= 2:
+        return "breadcrumb"
+    if (_TIMESTAMP_LEAD.match(form) and any(ch.isdigit() for ch in form)) or _is_timestamp(form):
+        return "timestamp"
+    if _BYLINE_LEAD.match(form) and words <= 8:
+        return "byline"
+    if _CAPTION.match(form) and words <= 10 and not ends_like_prose(line):
+        return "caption"
+    if _AD.match(form.strip(" :")):
+        return "ad"
+    if _COMMENTS.match(form) and words <= 6:
+        return "comments"
+    if _CLICK_HERE.search(form) and words <= 12:
+        return "promo"
+    return None
+
+
+def _is_timestamp(form: str) -> bool:
+    """A line made only of date and time words and numbers, with a year or a clock time in it."""
+    tokens = re.findall(r"\d+|[^\W\d_]+|[-،,/:]", form)
+    if not tokens or not re.search(r"\b\d{4}\b|\d{1,2}:\d{2}", form):
+        return False
+    return all(t.isdigit() or t in _TIME_WORDS for t in tokens)
 
 
 def is_footer(line: str) -> bool:

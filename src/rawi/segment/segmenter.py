@@ -20,6 +20,7 @@ from rawi.segment import markers
 from rawi.segment.boilerplate import BoilerplateIndex
 from rawi.segment.credits import cited_outlets, lookup_outlet, make_credit
 from rawi.segment.headings import (
+    HEADLINE_MAX_WORDS,
     SUBHEADING_MAX_WORDS,
     is_glued_headlines,
     is_headline_like,
@@ -35,6 +36,11 @@ _DATELINE = re.compile(
 )
 _BYLINE = re.compile(r"^[^\-–—:.،]{2,40}\s*[-–—]\s*[^\-–—:.،]{2,40}:?$")
 _RELATED_ITEM_MAX_WORDS = 40
+
+
+def _is_prose(text: str) -> bool:
+    """A paragraph, not a heading: longer than a subheading or ending with sentence punctuation."""
+    return not is_headline_like(text, SUBHEADING_MAX_WORDS)
 
 
 @dataclass
@@ -74,7 +80,7 @@ class _Segmenter:
         self.tag_runs: list[tuple[_Draft, str]] = []
         self.in_related_list = False
         self.pending_title_for_embedded = False
-        self.pending_related_headline = False
+        self.related_max_words = _RELATED_ITEM_MAX_WORDS
         self.page_words = set(match_form("\n".join(ln.text for ln in lines)).split())
 
     @property
@@ -104,33 +110,28 @@ class _Segmenter:
 
     def _classify(self, index: int, line: _Line, related_forms: set[str]) -> None:
         text = line.text
-        nxt = self.lines[index + 1].text if index + 1 < len(self.lines) else None
 
         if self.pending_title_for_embedded:
             self.pending_title_for_embedded = False
             if is_headline_like(text):
                 self.drafts.append(_Draft("embedded", title=text))
                 return
-        if self.pending_related_headline:
-            self.pending_related_headline = False
-            if is_headline_like(text) and not markers.read_also(text):
-                self.related.append(text)
-                return
-
         tail = markers.read_also(text)
         if tail is not None:
             self.remove(line, "read_also")
             self.in_related_list = False
             if tail:
                 self.related.append(tail)
-            elif self.current.closed or not self.current.paragraphs:
+            elif (self.current.closed or not self.current.paragraphs) and self._article_follows(index):
                 self.pending_title_for_embedded = True
-            else:
-                self.pending_related_headline = True
+            else:  # the headlines under the marker are links; the running article goes on after them
+                self.in_related_list = True
+                self.related_max_words = HEADLINE_MAX_WORDS
             return
         if markers.is_related_header(text):
             self.remove(line, "related_header")
             self.in_related_list = True
+            self.related_max_words = _RELATED_ITEM_MAX_WORDS
             return
         tags = markers.share_bar_tags(text)
         if tags is not None:
@@ -150,6 +151,10 @@ class _Segmenter:
             self.current.credits.append(make_credit(*credit))
             self.current.closed = True
             return
+        kind = markers.other_kind(text)
+        if kind is not None:
+            self.remove(line, kind)
+            return
         if markers.is_promo(text):
             self.remove(line, "promo")
             return
@@ -158,7 +163,7 @@ class _Segmenter:
             self.current.closed = True
             return
         if self.in_related_list:
-            if is_headline_like(text, _RELATED_ITEM_MAX_WORDS) or markers.word_count(text) <= 12:
+            if is_headline_like(text, self.related_max_words) or markers.word_count(text) <= 12:
                 self.related.append(text)
                 return
             self.in_related_list = False  # prose again: the list has ended
@@ -173,21 +178,19 @@ class _Segmenter:
         if self.boilerplate is not None and self.boilerplate.is_boilerplate(self.page.outlet, text):
             self.remove(line, "boilerplate")
             return
-        self._content_line(line, nxt)
+        self._content_line(index, line)
 
-    def _content_line(self, line: _Line, nxt: str | None) -> None:
+    def _content_line(self, index: int, line: _Line) -> None:
         draft = self.current
         text = line.text
+        nxt = self._text_at(index + 1)
         starts_article = not draft.paragraphs and draft.title is None
-        if starts_article and draft.role == "main" and self._is_page_title(text, nxt):
+        if starts_article and draft.role == "main" and self._is_page_title(text, nxt, self._text_at(index + 2)):
             draft.title = self.page.title or text
             return
-        if (
-            draft.paragraphs
-            and nxt is not None
-            and is_headline_like(text, SUBHEADING_MAX_WORDS)
-            and not is_headline_like(nxt, SUBHEADING_MAX_WORDS)
-        ):
+        # A subheading: a short heading inside the body, or the deck right under the title, before prose.
+        opened = draft.paragraphs or (draft.title is not None and not draft.subheadings)
+        if opened and nxt is not None and is_headline_like(text, SUBHEADING_MAX_WORDS) and _is_prose(nxt):
             draft.subheadings.append(text)
             return
         if not draft.paragraphs and draft.dateline is None:
@@ -196,6 +199,13 @@ class _Segmenter:
                 draft.dateline = m.group("place")
                 self._credit_from_dateline(m.group(0))
         draft.paragraphs.append(text)
+
+    def _article_follows(self, index: int) -> bool:
+        """After a read-also marker at `index`: a headline, then prose (an article, not a list of links)."""
+        if index + 2 >= len(self.lines):
+            return False
+        title, first = self.lines[index + 1].text, self.lines[index + 2].text
+        return is_headline_like(title) and _is_prose(first)
 
     def _is_standalone_dateline(self, text: str) -> bool:
         """A line of its own before the first paragraph: "عبدالرحمن الشهري – عين اليوم", "الرياض - واس",
@@ -208,12 +218,19 @@ class _Segmenter:
         words = text.split()
         return len(words) <= 14 and any(ch.isdigit() for ch in text) and lookup_outlet(words[-1]) is not None
 
-    def _is_page_title(self, text: str, nxt: str | None) -> bool:
+    def _text_at(self, index: int) -> str | None:
+        return self.lines[index].text if index < len(self.lines) else None
+
+    def _is_page_title(self, text: str, nxt: str | None, after: str | None) -> bool:
         """The page's own title line: equal to the title the source gives, or, when it gives none, a short
-        first line without final punctuation followed by prose."""
+        first line without final punctuation followed by prose (or by a deck and then prose)."""
         if self.page.title:
             return match_form(text).strip() == match_form(self.page.title).strip()
-        return nxt is not None and is_headline_like(text) and not is_headline_like(nxt, SUBHEADING_MAX_WORDS)
+        if nxt is None or not is_headline_like(text):
+            return False
+        return _is_prose(nxt) or (
+            is_headline_like(nxt, SUBHEADING_MAX_WORDS) and after is not None and _is_prose(after)
+        )
 
     def _credit_from_dateline(self, text: str) -> None:
         for piece in re.split(r"\s*[\-–—:()]+\s*", text):
