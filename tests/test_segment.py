@@ -112,6 +112,14 @@ def test_read_also_after_the_credit_starts_an_embedded_article() -> None:
         ("// انتهى //", "footer"),
         ("المصدر : رويترز", "credit"),
         ("نقلا عن سكاي نيوز عربية", "credit"),
+        ("الرئيسية > أخبار > سياسة", "breadcrumb"),
+        ("نشر في: 12/03/2024 - 10:22", "timestamp"),
+        ("الاثنين، 18 فبراير 2025 05:30 م", "timestamp"),
+        ("كتب: محمد علي", "byline"),
+        ("(صورة: رويترز)", "caption"),
+        ("إعلان", "ad"),
+        ("أضف تعليقك", "comments"),
+        ("لمتابعة آخر الأخبار اضغط هنا", "promo"),
     ],
 )
 def test_unseen_marker_variants_are_removed_with_their_kind(line: str, kind: str) -> None:
@@ -119,6 +127,21 @@ def test_unseen_marker_variants_are_removed_with_their_kind(line: str, kind: str
     assert [r.kind for r in result.removed] == [kind]
     assert result.removed[0].text == line
     assert BODY_1 in result.articles[0].paragraphs
+
+
+def test_read_also_list_at_the_end_is_links_not_an_article() -> None:
+    text = "\n".join([BODY_1, BODY_2, "المصدر: رويترز", "اقرأ أيضا", "عنوان أول عن الموازنة", "عنوان ثان عن الضرائب"])
+    result = _segment(text)
+    assert len(result.articles) == 1
+    assert result.related_headlines == ["عنوان أول عن الموازنة", "عنوان ثان عن الضرائب"]
+
+
+def test_title_and_deck_before_the_body() -> None:
+    text = "\n".join(["الحكومة تخفض الضرائب", "قرار يشمل الشركات الصغيرة والمتوسطة", BODY_1, BODY_2])
+    article = _segment(text).articles[0]
+    assert article.title == "الحكومة تخفض الضرائب"
+    assert article.subheadings == ["قرار يشمل الشركات الصغيرة والمتوسطة"]
+    assert article.paragraphs == [BODY_1, BODY_2]
 
 
 def test_credit_kinds() -> None:
