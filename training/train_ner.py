@@ -82,6 +82,7 @@ def main() -> None:
     ap.add_argument("--no-wikifane", action="store_true", help="leave WikiFANE names out of the gazetteer")
     ap.add_argument("--wikifane-train", type=int, default=0, metavar="N",
                     help="add the first N WikiFANE sentences (re-tokenized, ANERcorp labels) to training")
+    ap.add_argument("--keep-dev", action="store_true", help="keep the dev-split model (ner_dev.crfsuite)")
     ap.add_argument("--dev-only", action="store_true", help="report dev scores, do not write the model")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -119,7 +120,8 @@ def main() -> None:
     pred = [t for p in tag_all(dev_model, dev_x) for t in p]
     gold = [t for _, y in dev_s for t in y]
     print(conll.format_scores(conll.evaluate(gold, pred)))
-    dev_model.unlink()
+    if not args.keep_dev:
+        dev_model.unlink()
     if args.dev_only:
         return
     train(tr_x + dev_x, [y for _, y in train_s + dev_s], args.out / "ner.crfsuite", args.c1, args.c2, args.iters)

@@ -66,7 +66,7 @@ WEEKDAYS: dict[str, int] = {
 _UNITS = ["الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع"]
 ORDINAL_DAYS: dict[str, int] = {w: i + 1 for i, w in enumerate(_UNITS)}
 ORDINAL_DAYS.update({"العاشر": 10, "الحادي عشر": 11, "الحادية عشرة": 11, "العشرين": 20, "الثلاثين": 30})
-ORDINAL_DAYS.update({f"{w} عشر": 11 + i for i, w in enumerate(_UNITS[1:])})
+ORDINAL_DAYS.update({f"{w} عشر": 12 + i for i, w in enumerate(_UNITS[1:])})
 for _tens, _base in (("العشرين", 20), ("الثلاثين", 30)):
     ORDINAL_DAYS[f"الحادي و{_tens}"] = _base + 1
     ORDINAL_DAYS[f"الواحد و{_tens}"] = _base + 1
@@ -271,3 +271,7 @@ def weekday_near(target: int, published: dt.date, direction: int | None, future_
     if direction == -1:
         return published - dt.timedelta(days=back or 7)
     return published - dt.timedelta(days=back)
+
+
+# The most days a Gregorian month can have (February: 29, a leap year may be meant when none is said).
+MONTH_DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}

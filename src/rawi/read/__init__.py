@@ -8,7 +8,6 @@ from its content. A bad item comes out as an `InputError` object (not raised) so
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -56,9 +55,7 @@ def iter_pages(
                 yield from read_file(file, fields=fields, max_bytes=max_bytes)
 
 
-def read_path(
-    path: str | Path, *, fields: FieldMap | None = None, max_bytes: int = DEFAULT_MAX_BYTES
-) -> list[Page]:
+def read_path(path: str | Path, *, fields: FieldMap | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Page]:
     """All pages of one file or directory, raising the first `InputError`. Holds them all: for large
     inputs iterate `iter_pages` instead."""
     pages = []
@@ -75,15 +72,22 @@ def iter_files(path: str | Path) -> Iterator[Path | InputError]:
     if path.is_file():
         yield path
     elif path.is_dir():
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if not name.startswith("."):
-                    yield Path(root) / name
+        yield from _walk(path)
     elif path.exists():
         yield InputError(source_name(path), "not a regular file or directory")
     else:
         yield InputError(source_name(path), "no such file or directory")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    # Depth first in name order, so a/x sorts before b and b/ before c: the order a listing shows.
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(entry)
+        elif entry.is_file():
+            yield entry
 
 
 def read_file(

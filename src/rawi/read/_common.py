@@ -24,11 +24,13 @@ def source_name(path: str | Path) -> str:
     return Path(path).as_posix()
 
 
-def too_big(source: str, size: int, max_bytes: int) -> InputError:
+def too_big(source: str, size: int, max_bytes: int, *, exact: bool = True) -> InputError:
+    """The error for a page over the size limit: it says the limit and how to raise it."""
+    seen = f"{size:,} bytes" if exact else f"more than {max_bytes:,} bytes"
     return InputError(
         source,
-        f"page is over the size limit of {max_bytes:,} bytes ({size:,}+ bytes); "
-        "raise it with max_bytes= (CLI: --max-bytes) if the input is genuine",
+        f"page is {seen}, over the limit of {max_bytes:,} bytes; "
+        "if it is genuine, raise the limit with max_bytes=N (rawi.read.iter_pages / read_path)",
     )
 
 
@@ -51,7 +53,7 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
             except (EOFError, OSError, zlib.error) as exc:
                 raise InputError(source, f"truncated or corrupt gzip ({exc})") from None
             if len(data) > max_bytes:
-                raise too_big(source, len(data), max_bytes)
+                raise too_big(source, len(data), max_bytes, exact=False)
     if not data:
         raise InputError(source, "empty file")
     return data

@@ -37,9 +37,7 @@ for _number, _names in enumerate(
 
 _MONTH = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 # "07 أكتوبر 2020", "24 نيسان / أبريل 2020", "28 آب/اغسطس 2013", "5 من مارس، 2020"
-_NAMED = re.compile(
-    rf"(?<!\d)(\d{{1,2}})\s*(?:من\s+)?({_MONTH})(?:\s*/\s*(?:{_MONTH}))?\s*[،,]?\s*(\d{{4}})(?!\d)"
-)
+_NAMED = re.compile(rf"(?<!\d)(\d{{1,2}})\s*(?:من\s+)?({_MONTH})(?:\s*/\s*(?:{_MONTH}))?\s*[،,]?\s*(\d{{4}})(?!\d)")
 _YMD = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
 _DIACRITICS = re.compile(r"[\u064B-\u065F\u0670\u0640]")

@@ -26,9 +26,7 @@ def read_feed(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterat
     # A feed is small and feedparser wants it whole; bytes (never a path or URL) keep it off the network.
     parsed = feedparser.parse(read_limited(path, max_bytes))
     if not parsed.entries:
-        problem = (
-            f"not a readable feed ({parsed.get('bozo_exception')})" if parsed.bozo else "feed has no entries"
-        )
+        problem = f"not a readable feed ({parsed.get('bozo_exception')})" if parsed.bozo else "feed has no entries"
         yield InputError(source, problem)
         return
     channel = parsed.feed

@@ -32,6 +32,7 @@ from rawi.read._dates import find_published
 # --- decoding ---------------------------------------------------------------------------------------
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -84,8 +85,8 @@ def page_from_html(
     text_html = decode_html(html, charset) if isinstance(html, bytes) else html
     if not text_html.strip():
         raise InputError(source, "empty file")
-    try:
-        tree = lxml.html.document_fromstring(text_html)
+    try:  # lxml refuses str input that declares an encoding (XHTML's <?xml ... encoding=...?>)
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text_html, count=1))
     except (etree.ParserError, ValueError) as exc:
         raise InputError(source, f"not parseable as HTML ({exc})") from None
     body = tree.find("body")
@@ -159,7 +160,7 @@ def _author(author: str | None) -> str | None:
 # Class/id words of widgets that hold no article text: comment forms and their rules, modal windows,
 # pop-ups, cookie and newsletter boxes, image captions, publication stamps. Matched at a word start.
 _WIDGET = re.compile(
-    r"(?:^|[-_])(?:comment|disqus|modal|popup|cookie|newsletter|caption|figcaption|"
+    r"(?:^|[-_])(?:comment(?:s|list|form)?(?:[-_]|$)|disqus|modal|popup|cookie|newsletter|caption|figcaption|"
     r"(?:image|img|photo|picture|figure)(?:[-_]|$)|(?:date|time|timestamp|created|published|updated)(?:[-_]|$))",
     re.I,
 )
@@ -323,12 +324,18 @@ _POLICY_KINDS: dict[str, re.Pattern[str]] = {
 }
 
 
+_COPYRIGHT = re.compile(r"©|جميع الحقوق محفوظة|حقوق (?:النشر|الطبع) محفوظة|کلیه حقوق|all rights reserved", re.I)
+
+
 def _policy_kinds(text: str) -> set[str]:
-    return {kind for kind, pattern in _POLICY_KINDS.items() if pattern.search(text)}
+    kinds = {kind for kind, pattern in _POLICY_KINDS.items() if pattern.search(text)}
+    if _COPYRIGHT.search(text) and len(text.split()) <= 25:
+        kinds.add("copyright")  # a short copyright line is a notice by itself
+    return kinds
 
 
 def _is_notice(kinds: set[str]) -> bool:
-    return len(kinds) >= 2 and bool(kinds & {"site", "opinion"})
+    return "copyright" in kinds or (len(kinds) >= 2 and bool(kinds & {"site", "opinion"}))
 
 
 def _drop_policy_runs(lines: list[_Line]) -> list[_Line]:

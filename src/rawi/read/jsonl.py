@@ -6,7 +6,8 @@ import gzip
 import json
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,7 +40,7 @@ class FieldMap:
     author: str | None = "author"
 
     def mapped(self) -> set[str]:
-        return {getattr(self, f.name) for f in fields(self)} - {None}
+        return {getattr(self, f.name) for f in dataclass_fields(self)} - {None}
 
 
 def read_jsonl(

@@ -68,12 +68,9 @@ def decode_text(data: bytes, source: str) -> str:
             continue
         if mostly_arabic(text):
             return text
-    raise InputError(
-        source,
-        f"not valid UTF-8 (byte {utf8_error.start}: {utf8_error.reason}) nor Windows-1256 Arabic"
-        + (f"; it looks like {guessed}" if guessed else "")
-        + "; convert it to UTF-8 (e.g. iconv -f ENCODING -t UTF-8)",
-    )
+    hint = f"it looks like {guessed}; convert it with iconv -f {guessed} -t UTF-8" if guessed else "convert it to UTF-8"
+    why = f"not valid UTF-8 (byte {utf8_error.start}: {utf8_error.reason}) nor Windows-1256 Arabic; {hint}"
+    raise InputError(source, why)
 
 
 def mostly_arabic(text: str, threshold: float = 0.6) -> bool:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import gzip
 import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -18,25 +18,56 @@ from rawi.read.html import page_from_html
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _RECORD_END = b"\r\n\r\n"
+_CHUNK = 1 << 16
 
 
-class _TailReader(io.RawIOBase):
-    """Passes bytes through, remembering the last four: a complete WARC ends with a record's blank
-    line, which is how a cut inside the last record's headers shows (warcio stops there silently)."""
+class _Source(io.RawIOBase):
+    """The archive's bytes, gunzipped member by member when `gz`, remembering the last four bytes and
+    any decompression error. warcio stops quietly at a cut, and Python's gzip module raises without
+    giving back what it had decompressed; this hands over every byte that can be read, then EOF, and
+    lets the reader judge: a complete WARC ends with a record's blank line and a finished member."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
-        self.stream = stream
+    def __init__(self, raw: IO[bytes], gz: bool) -> None:
+        self.raw = raw
+        self.gz = gz
+        self.unzip = zlib.decompressobj(31)
+        self.fed = False  # whether the current gzip member has had input
+        self.pending = b""
         self.tail = b""
+        self.error: Exception | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.stream.read(len(buffer))
-        buffer[: len(data)] = data
-        if data:
-            self.tail = (self.tail + data)[-4:]
-        return len(data)
+        while not self.pending:
+            chunk = self.raw.read(_CHUNK)
+            if not chunk:
+                if self.fed and self.error is None:
+                    self.error = EOFError("the gzip stream ends inside a member")
+                return 0
+            try:
+                self.pending = self._gunzip(chunk) if self.gz else chunk
+            except zlib.error as exc:
+                self.error = exc
+                return 0
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.tail = (self.tail + self.pending[:size])[-4:]
+        self.pending = self.pending[size:]
+        return size
+
+    def _gunzip(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            out.append(self.unzip.decompress(data))
+            self.fed = True
+            if not self.unzip.eof:
+                break
+            data = self.unzip.unused_data.lstrip(b"\0")  # the next member (some writers pad with NULs)
+            self.unzip = zlib.decompressobj(31)
+            self.fed = False
+        return b"".join(out)
 
 
 def read_warc(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Page | InputError]:
@@ -45,27 +76,25 @@ def read_warc(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterat
     path = Path(path)
     source = source_name(path)
     with path.open("rb") as raw:
-        is_gzip = raw.read(2) == GZIP_MAGIC
+        source_bytes = _Source(raw, gz=raw.read(2) == GZIP_MAGIC)
         raw.seek(0)
-        # Python's gzip reader, unlike warcio's, raises on a truncated member instead of stopping quietly.
-        tail = _TailReader(gzip.GzipFile(fileobj=raw) if is_gzip else raw)
         records = 0
         try:
-            for record in ArchiveIterator(io.BufferedReader(tail), arc2warc=False):
+            for record in ArchiveIterator(io.BufferedReader(source_bytes, _CHUNK), arc2warc=False):
                 records += 1
                 page = _record_page(record, source, records, max_bytes)
                 if record.raw_stream.limit > 0:  # the record's block is shorter than its Content-Length
-                    yield _truncated(source, records - 1)
+                    yield _truncated(source, records - 1, source_bytes.error)
                     return
                 if page is not None:
                     yield page
         except Exception as exc:  # warcio raises assorted errors on cut or corrupt input
-            yield _truncated(source, records - 1, exc)
+            yield _truncated(source, records - 1, source_bytes.error or exc)
             return
-        if records == 0:
-            yield InputError(source, "no complete WARC record (not a WARC archive, or cut inside the first)")
-        elif tail.tail != _RECORD_END:
-            yield _truncated(source, records)
+        if source_bytes.error is not None or (records and source_bytes.tail != _RECORD_END):
+            yield _truncated(source, records, source_bytes.error)
+        elif records == 0:
+            yield InputError(source, "no WARC record in it (not a WARC archive?)")
 
 
 def _record_page(record: ArcWarcRecord, source: str, number: int, max_bytes: int) -> Page | InputError | None:
@@ -90,7 +119,7 @@ def _record_page(record: ArcWarcRecord, source: str, number: int, max_bytes: int
     if len(body) > max_bytes:
         while stream.read(1 << 16):
             pass
-        return too_big(where, len(body), max_bytes)
+        return too_big(where, len(body), max_bytes, exact=False)
     charset = content_type.partition("charset=")[2].strip(" \"';") or None
     try:
         page = page_from_html(

@@ -44,7 +44,10 @@ def _key(name: str) -> str:
 
 def lookup_outlet(name: str) -> Outlet | None:
     """The known outlet a name refers to, with or without a head word such as وكالة or صحيفة."""
-    key = _key(name)
+    return _lookup_key(_key(name))
+
+
+def _lookup_key(key: str) -> Outlet | None:
     table = _aliases()
     if key in table:
         return table[key]
@@ -73,9 +76,10 @@ _MAX_NAME_WORDS = 4
 _CITE_PRECHECK = re.compile(r"حسب|وفقا|طبقا|نقل|ذكرت|افادت|اوردت|قالت|كشفت|اشارت")
 
 
-def cited_outlets(text: str) -> list[str]:
-    """Known outlets the text cites after a citing cue, canonical names in order of first citation."""
-    form = match_form(text)
+def cited_outlets(text: str, folded: bool = False) -> list[str]:
+    """Known outlets the text cites after a citing cue, canonical names in order of first citation.
+    `folded` says the text is already in matching form."""
+    form = text if folded else match_form(text)
     found: list[str] = []
     if not _CITE_PRECHECK.search(form):
         return found
@@ -92,7 +96,7 @@ def _outlet_at(form: str, pos: int) -> Outlet | None:
     if words and words[0] in {"ل", "لـ", "ـ"}:
         words = words[1:]
     for n in range(min(_MAX_NAME_WORDS + 2, len(words)), 0, -1):
-        outlet = lookup_outlet(" ".join(words[:n]))
+        outlet = _lookup_key(" ".join(words[:n]))
         if outlet:
             return outlet
     return None

@@ -92,6 +92,7 @@ def strip_bullet(line: str) -> str:
     return _BULLET.sub("", line.strip()).strip()
 
 
+@lru_cache(maxsize=8192)
 def word_count(text: str) -> int:
     return len(text.split())
 

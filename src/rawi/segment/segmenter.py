@@ -81,7 +81,14 @@ class _Segmenter:
         self.in_related_list = False
         self.pending_title_for_embedded = False
         self.related_max_words = _RELATED_ITEM_MAX_WORDS
-        self.page_words = set(match_form("\n".join(ln.text for ln in lines)).split())
+        self._page_words: set[str] | None = None
+
+    @property
+    def page_words(self) -> set[str]:
+        """The page's vocabulary in matching form (built on first use: only glue detection needs it)."""
+        if self._page_words is None:
+            self._page_words = {w for ln in self.lines for w in match_form(ln.text).split()}
+        return self._page_words
 
     @property
     def current(self) -> _Draft:
@@ -267,11 +274,13 @@ class _Segmenter:
                     subheadings=draft.subheadings,
                     paragraphs=draft.paragraphs,
                     credits=draft.credits,
-                    cited=cited_outlets(text),
+                    cited=cited_outlets("\n\n".join(map(match_form, draft.paragraphs)), folded=True),
                     tags=draft.tags,
                     dateline=draft.dateline,
                     published=page.published if position == 0 else None,
-                    language=detect_language(text) or page.language,
+                    # the reader already identified the page's language; an embedded article is checked anew
+                    language=(page.language if position == 0 and page.language else None)
+                    or detect_language(text),
                 )
             )
         removed = sorted(self.removed, key=lambda r: r.line)
