@@ -95,6 +95,14 @@ def _print_counts(stats: RunStats) -> None:
     err.print(table)
 
 
+def _register_stage_commands() -> None:
+    """Each stage's commands live in rawi/commands/<stage>.py; one line here mounts them."""
+    # (stages add their line below)
+
+
+_register_stage_commands()
+
+
 def run() -> None:
     """Entry point that prints rawi's own errors as one line, without a traceback."""
     try:
