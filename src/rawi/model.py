@@ -57,7 +57,7 @@ class RemovedLine:
 
     kind: str  # share_bar | promo | related_links | related_header | read_also | keywords | credit | ...
     text: str
-    line: int  # 1-based line number in the page text
+    line: int | None  # 1-based line number in the page text; None for lines a reader took out (HTML menus)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "text": self.text, "line": self.line}

@@ -44,5 +44,5 @@ def to_text(result: SegmentedPage) -> str:
         out.extend(f"  • {h}" for h in result.related_headlines)
     if result.removed:
         out.append("Removed:")
-        out.extend(f"  line {r.line:>4} {r.kind:<15} {r.text}" for r in result.removed)
+        out.extend(f"  line {r.line if r.line is not None else '-':>4} {r.kind:<15} {r.text}" for r in result.removed)
     return "\n".join(out)

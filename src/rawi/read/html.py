@@ -101,12 +101,18 @@ def page_from_html(
     doc = trafilatura.bare_extraction(tree, url=uri, include_links=True, config=_config(max_bytes))
     lines = _body_lines(doc.body) if doc is not None and doc.body is not None else []
     lines, title = _drop_title_line(lines, info.title)
-    lines = _drop_policy_runs([ln for ln in lines if _keep(ln)])
+    # Lines dropped here are kept in meta["removed"]: segmentation lists them with the page's removed lines.
+    dropped = [{"kind": "link_list", "text": ln.text} for ln in lines if not _keep(ln) and ln.text.strip()]
+    kept = [ln for ln in lines if _keep(ln)]
+    lines = _drop_policy_runs(kept)
+    dropped += [{"kind": "policy", "text": ln.text} for ln in kept if ln not in lines]
     lines = _recover_lead(body, lines, info.description)
     if not lines:
         raise InputError(source, "no article text found in the HTML (is it a front page or a stub?)")
     meta = {k: getattr(info, k) for k in ("hostname", "description", "categories", "tags", "image")}
     meta = {k: v for k, v in meta.items() if v}
+    if dropped:
+        meta["removed"] = dropped
     page_url = uri or _page_url(tree, info.url)
     text = "\n".join(ln.text for ln in lines)
     return make_page(

@@ -33,7 +33,7 @@ def _aliases() -> dict[str, Outlet]:
             continue
         canonical, kind, aliases = row.split("\t")
         outlet = Outlet(canonical, kind)
-        for alias in [canonical, *aliases.split("|")]:
+        for alias in aliases.split("|"):  # the canonical name counts only when listed among the aliases
             table.setdefault(_key(alias), outlet)
     return table
 
@@ -98,5 +98,9 @@ def _outlet_at(form: str, pos: int) -> Outlet | None:
     for n in range(min(_MAX_NAME_WORDS + 2, len(words)), 0, -1):
         outlet = _lookup_key(" ".join(words[:n]))
         if outlet:
+            # "الجزيرة العربية", "المرصد السوري": a one-word definite name followed by an adjective is a
+            # different, longer name, not the outlet.
+            if n == 1 and words[0].startswith("ال") and len(words) > 1 and words[1].startswith("ال"):
+                return None
             return outlet
     return None

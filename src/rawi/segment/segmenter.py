@@ -283,7 +283,8 @@ class _Segmenter:
                     or detect_language(text),
                 )
             )
-        removed = sorted(self.removed, key=lambda r: r.line)
+        removed = sorted(self.removed, key=lambda r: r.line or 0)
+        removed += [RemovedLine(d["kind"], d["text"], None) for d in page.meta.get("removed", [])]
         return SegmentedPage(page, articles, self.tags, self.related, removed)
 
     def _credits_from_author(self, author: str) -> None:
