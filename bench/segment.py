@@ -70,7 +70,9 @@ def main() -> None:
 
     rows = []
     for fraction in args.fractions:
-        cmd = [sys.executable, __file__, "--child", str(fraction)] + (["--no-boilerplate"] if args.no_boilerplate else [])
+        cmd = [sys.executable, __file__, "--child", str(fraction)] + (
+            ["--no-boilerplate"] if args.no_boilerplate else []
+        )
         # taskset pins the child to one core where available: the figure is per core.
         if Path("/usr/bin/taskset").exists():
             cmd = ["taskset", "-c", os.environ.get("RAWI_BENCH_CPU", "0"), *cmd]
