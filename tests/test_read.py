@@ -504,3 +504,22 @@ def test_sniff(tmp_path: Path, content: bytes, kind: str) -> None:
     path = tmp_path / "input.bin"
     path.write_bytes(content)
     assert sniff(path) == kind
+
+
+def test_json_document_array_of_articles(tmp_path: Path) -> None:
+    """SaudiNewsNet's original form: one JSON array of article objects, not JSON Lines."""
+    from rawi.read import read_file
+
+    path = tmp_path / "day.json"
+    records = [{"content": "نص الخبر الأول.", "title": "عنوان", "source": "sabq"}, {"content": "  "}]
+    path.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
+    items = list(read_file(path))
+    assert items[0].title == "عنوان" and items[0].outlet == "sabq"
+    assert isinstance(items[1], InputError) and "day.json:2" in str(items[1])
+
+
+def test_json_document_without_articles_is_a_clear_error(shared: Path) -> None:
+    from rawi.read import read_file
+
+    (item,) = list(read_file(shared / "corpus" / "html" / "pages.json"))
+    assert isinstance(item, InputError) and "no article records" in str(item)

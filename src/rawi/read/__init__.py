@@ -16,7 +16,7 @@ from rawi.model import Page
 from rawi.read._common import DEFAULT_MAX_BYTES, source_name
 from rawi.read.feed import read_feed
 from rawi.read.html import html_to_lines, page_from_html, read_html
-from rawi.read.jsonl import FieldMap, read_jsonl
+from rawi.read.jsonl import FieldMap, read_json_document, read_jsonl
 from rawi.read.sniff import Kind, sniff
 from rawi.read.text import read_text
 from rawi.read.warc import read_warc
@@ -32,6 +32,7 @@ __all__ = [
     "read_feed",
     "read_file",
     "read_html",
+    "read_json_document",
     "read_jsonl",
     "read_path",
     "read_text",
@@ -102,6 +103,7 @@ def read_file(
             "warc": lambda: read_warc(path, max_bytes=max_bytes),
             "feed": lambda: read_feed(path, max_bytes=max_bytes),
             "jsonl": lambda: read_jsonl(path, fields=fields, max_bytes=max_bytes),
+            "json": lambda: read_json_document(path, fields=fields, max_bytes=max_bytes),
             "html": lambda: iter([read_html(path, max_bytes=max_bytes)]),
             "text": lambda: iter([read_text(path, max_bytes=max_bytes)]),
         }

@@ -100,7 +100,7 @@ def page_from_html(
     _prune_widgets(body)
     doc = trafilatura.bare_extraction(tree, url=uri, include_links=True, config=_config(max_bytes))
     lines = _body_lines(doc.body) if doc is not None and doc.body is not None else []
-    lines, title = _drop_title_line(lines, info.title)
+    lines, title = _drop_title_line(lines, _strip_site_name(info.title, info.sitename))
     # Lines dropped here are kept in meta["removed"]: segmentation lists them with the page's removed lines.
     dropped = [{"kind": "link_list", "text": ln.text} for ln in lines if not _keep(ln) and ln.text.strip()]
     kept = [ln for ln in lines if _keep(ln)]
@@ -300,6 +300,22 @@ def _keep(line: _Line) -> bool:
     letters = len(text.replace(" ", ""))
     density = line.link_chars / max(letters, 1)
     return not (density >= 0.8 or (density >= 0.5 and len(text.split()) <= 15))
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+|\s*::\s*")
+
+
+def _strip_site_name(title: str | None, sitename: str | None) -> str | None:
+    """ "Headline - Site Name" → "Headline": <title> usually carries the site's name at one end."""
+    if not title or not sitename:
+        return title
+    pieces = _TITLE_SEPARATORS.split(title)
+    site = sitename.strip().casefold()
+    if len(pieces) > 1 and pieces[-1].strip().casefold() in site:
+        return title[: title.rfind(pieces[-1])].rstrip(" -|–—:»")
+    if len(pieces) > 1 and pieces[0].strip().casefold() in site:
+        return title[len(pieces[0]) :].lstrip(" -|–—:»")
+    return title
 
 
 def _drop_title_line(lines: list[_Line], title: str | None) -> tuple[list[_Line], str | None]:

@@ -67,6 +67,40 @@ def read_jsonl(
             yield InputError(source, f"truncated or corrupt gzip after line {lineno} ({exc})")
 
 
+def read_json_document(
+    path: str | Path, *, fields: FieldMap | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Page | InputError]:
+    """A whole JSON document: an array of article objects (SaudiNewsNet's original form) or one object.
+    Unlike JSONL it must be parsed whole, so it is bounded by `max_bytes`."""
+    path = Path(path)
+    source = source_name(path)
+    fields = fields or FieldMap()
+    with path.open("rb") as raw:
+        is_gzip = raw.read(2) == GZIP_MAGIC
+        raw.seek(0)
+        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if is_gzip else raw
+        try:
+            data = stream.read(max_bytes + 1)
+        except (EOFError, OSError, zlib.error) as exc:
+            yield InputError(source, f"truncated or corrupt gzip ({exc})")
+            return
+    if len(data) > max_bytes:
+        yield too_big(source, len(data), max_bytes)
+        return
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        yield InputError(source, f"neither JSON Lines nor a JSON document ({exc})")
+        return
+    records = document if isinstance(document, list) else [document]
+    if not any(isinstance(r, dict) and fields.text in r for r in records):
+        yield InputError(source, f"a JSON document with no article records (no field {fields.text!r} for the text)")
+        return
+    for index, record in enumerate(records, start=1):
+        line = json.dumps(record, ensure_ascii=False).encode("utf-8")
+        yield _page(line, source, index, fields)  # "file:3" names the third record
+
+
 def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | int]]:
     """(line number, line) pairs, never holding more than `max_bytes` of one line: an over-long line is
     skipped to its end and reported as its size (an int) instead."""

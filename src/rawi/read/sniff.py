@@ -11,7 +11,7 @@ from typing import Literal
 
 from rawi.read._common import GZIP_MAGIC
 
-Kind = Literal["warc", "feed", "html", "jsonl", "text"]
+Kind = Literal["warc", "feed", "html", "jsonl", "json", "text"]
 
 HEAD_BYTES = 65536
 _FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.I)
@@ -46,6 +46,8 @@ def sniff_bytes(head: bytes) -> Kind:
             return "html"
     if text.startswith("{") and _first_line_is_json(text):
         return "jsonl"
+    if text.startswith(("[", "{")) and re.match(r"[\[{]\s*[\[{\"\]}]", text):
+        return "json"  # a JSON document spread over lines (an array of articles, a pretty-printed object)
     if len(_HTML_TAG.findall(text[:16384])) >= 5:
         return "html"  # a page or fragment without <html>: tags everywhere
     return "text"
