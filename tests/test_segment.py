@@ -120,6 +120,11 @@ def test_read_also_after_the_credit_starts_an_embedded_article() -> None:
         ("إعلان", "ad"),
         ("أضف تعليقك", "comments"),
         ("لمتابعة آخر الأخبار اضغط هنا", "promo"),
+        ("كتب محمد علي", "byline"),
+        ("#السعودية #الرياض", "hashtags"),
+        ("(وكالات)", "credit"),
+        ("(رويترز)", "credit"),
+        ("فيسبوك تويتر واتساب", "share_bar"),
     ],
 )
 def test_unseen_marker_variants_are_removed_with_their_kind(line: str, kind: str) -> None:
@@ -142,6 +147,17 @@ def test_title_and_deck_before_the_body() -> None:
     assert article.title == "الحكومة تخفض الضرائب"
     assert article.subheadings == ["قرار يشمل الشركات الصغيرة والمتوسطة"]
     assert article.paragraphs == [BODY_1, BODY_2]
+
+
+def test_prose_that_looks_like_furniture_stays() -> None:
+    lines = [
+        "كتب الوزير أن الحكومة ماضية في خطتها رغم الانتقادات التي وجهها النواب للموازنة الجديدة.",
+        "شارك 500 متطوع في حملة تنظيف الشواطئ التي نظمتها البلدية يوم الجمعة الماضي.",
+        "وتابع أن الهيئة ستجري عمليات تشغيل تجريبية أخرى في القناة قبل افتتاحها رسميا.",
+    ]
+    result = _segment("\n".join([BODY_1, *lines]))
+    assert result.removed == []
+    assert result.articles[0].paragraphs == [BODY_1, *lines]
 
 
 def test_credit_kinds() -> None:

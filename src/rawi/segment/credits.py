@@ -21,6 +21,7 @@ class Outlet:
     kind: str  # agency | outlet
 
 
+_SOURCE_IS_AGENCY_HEAD = re.compile(r"^وكاله\s")
 _GENERIC_HEADS = ("وكاله الانباء", "وكاله انباء", "وكاله", "صحيفه", "جريده", "قناه", "موقع", "شبكه", "مجله", "اذاعه")
 
 
@@ -62,6 +63,8 @@ def make_credit(name: str, how: str) -> Credit:
     if how == "via":
         return Credit(name, "via")
     if how == "agency":
+        return Credit(name, "agency")
+    if how == "source" and _SOURCE_IS_AGENCY_HEAD.match(match_form(name)):
         return Credit(name, "agency")
     known = lookup_outlet(name)
     return Credit(name, "agency" if known and known.kind == "agency" else "source")

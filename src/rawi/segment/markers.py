@@ -58,6 +58,7 @@ _FOOTER = re.compile(
 _SOURCE_CREDIT = re.compile(r"^(?:المصدر|مصدر الخبر|المصدر الاصلي|المصادر|source)\s*[:：\-–]\s*")
 _VIA_CREDIT = re.compile(r"^(?:نقلا عن|نقل عن|منقول عن|منقول من|via)\s*[:：]?\s*")
 _AGENCY_LINE = re.compile(r"^وكاله\s+")
+_WIRE_WORDS = _phrases("وكالات|وكالات الانباء|متابعات|ا ف ب|د ب ا|ا ش ا")
 # "الرئيسية > أخبار > سياسة", "الرئيسية / عربي ودولي"
 _BREADCRUMB = re.compile(r"^(?:الرئيسيه|الصفحه الرئيسيه|home)\s*[>/»›|]")
 _BREADCRUMB_SEPARATORS = re.compile(r"\s[>»›]\s")
@@ -70,7 +71,11 @@ _TIME_WORDS = _phrases(
     "الاخره|gmt|utc|am|pm|بتوقيت|مكه|جرينتش|غرينتش|ت|غ"
 )
 # "كتب: محمد علي", "بقلم: …", "كتبت - سارة", "تحرير: …", "إعداد: …"
-_BYLINE_LEAD = re.compile(r"^(?:كتب|كتبت|بقلم|تحرير|اعداد|ترجمه|متابعه|تقرير|حوار|تصوير)\s*[:：\-–]\s*\S")
+_BYLINE_LEAD = re.compile(
+    r"^(?:كتب|كتبت|بقلم|تحرير|اعداد|ترجمه|متابعه|تقرير|حوار|تصوير)\s*[:：\-–]\s*\S"
+    r"|^(?:كتب|كتبت|بقلم)\s+(?!ان\b|عن\b|في\b)\S+(?:\s+\S+){0,3}$"  # "كتب محمد علي" (not "كتب أن …")
+)
+_HASHTAGS = re.compile(r"^(?:#\S+\s*){1,12}$")
 # "(صورة: رويترز)", "صورة أرشيفية", "أرشيفية", "صورة من الأرشيف"
 _CAPTION = re.compile(r"^\(?\s*(?:صوره|الصوره|ارشيفيه|صوره ارشيفيه|صور|فيديو|مصدر الصوره)\b.{0,60}$")
 _AD = re.compile(r"^(?:اعلان|اعلانات|مساحه اعلانيه|advertisement|sponsored|محتوي مدفوع|برعايه)$")
@@ -119,6 +124,9 @@ def is_related_header(line: str) -> bool:
 def share_bar_tags(line: str) -> str | None:
     """For a share bar ("طباعة شارك موسكو روسيا …"), the text after the share words ('' if none)."""
     form = match_form(line)
+    forms = form.split()
+    if 2 <= len(forms) <= 8 and all(f.strip(":：|") in _SHARE_WORDS for f in forms):
+        return ""  # "فيسبوك تويتر واتساب": a bar of buttons only
     if not _SHARE_START.match(form) or ends_like_prose(line) or word_count(line) > 40:
         return None
     words = line.split()
@@ -182,11 +190,21 @@ def is_footer(line: str) -> bool:
     return word_count(line) <= 20 and bool(_FOOTER.search(match_form(line)))
 
 
+def hashtags(line: str) -> list[str] | None:
+    """The tags of a line made only of hashtags ("#السعودية #الرياض"), or None."""
+    if not _HASHTAGS.match(line.strip()):
+        return None
+    return [t.lstrip("#").replace("_", " ") for t in line.split() if t.lstrip("#")]
+
+
 def credit_line(line: str) -> tuple[str, str] | None:
     """A credit line's (name, how) where how is 'source', 'agency' or 'via'; None for other lines."""
     if word_count(line) > 8 or ends_like_prose(line.rstrip(".")):
         return None
     form = match_form(line)
+    bare = form.strip(" ()[]-–—.")
+    if bare in _WIRE_WORDS:
+        return line.strip(" ()[]-–—."), "agency"  # "(وكالات)": the wires, unnamed
     for pattern, how in ((_SOURCE_CREDIT, "source"), (_VIA_CREDIT, "via")):
         m = pattern.match(form)
         if m:

@@ -152,7 +152,13 @@ class _Segmenter:
             self.tag_runs.append((self.current, tags))
             self.current.closed = True
             return
-        credit = markers.credit_line(text)
+        tags = markers.hashtags(text)
+        if tags is not None:
+            self.remove(line, "hashtags")
+            self.current.tags = merge_tags(self.current.tags, tags)
+            self.tags = merge_tags(self.tags, tags)
+            return
+        credit = markers.credit_line(text) or self._lone_outlet_credit(text)
         if credit is not None:
             self.remove(line, "credit")
             self.current.credits.append(make_credit(*credit))
@@ -206,6 +212,14 @@ class _Segmenter:
                 draft.dateline = m.group("place")
                 self._credit_from_dateline(m.group(0))
         draft.paragraphs.append(text)
+
+    def _lone_outlet_credit(self, text: str) -> tuple[str, str] | None:
+        """A short line that is only a known outlet's name, after the first paragraph: "(رويترز)", "أ ف ب"."""
+        if not self.current.paragraphs or markers.word_count(text) > 4:
+            return None
+        name = text.strip(" ()[]-–—.")
+        outlet = lookup_outlet(name)
+        return (name, "agency" if outlet.kind == "agency" else "source") if outlet else None
 
     def _article_follows(self, index: int) -> bool:
         """After a read-also marker at `index`: a headline, then prose (an article, not a list of links)."""
@@ -279,8 +293,7 @@ class _Segmenter:
                     dateline=draft.dateline,
                     published=page.published if position == 0 else None,
                     # the reader already identified the page's language; an embedded article is checked anew
-                    language=(page.language if position == 0 and page.language else None)
-                    or detect_language(text),
+                    language=(page.language if position == 0 and page.language else None) or detect_language(text),
                 )
             )
         removed = sorted(self.removed, key=lambda r: r.line or 0)
