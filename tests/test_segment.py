@@ -171,7 +171,7 @@ def test_credit_kinds() -> None:
 
 
 def test_glued_related_headlines_are_removed_but_a_subheading_is_kept() -> None:
-    glued = "الحكومة تخفض الضرائب على الشركات الصغيرةالبنك المركزي يرفع الفائدة للمرة الثالثة"
+    glued = "الحكومة تخفض الضرائب على الشركات الصغيرةوزير المالية يرفع الفائدة للمرة الثالثة"
     text = "\n".join([BODY_1, glued, BODY_2, "خطة للإصلاح: ما الذي يتغير", BODY_3])
     result = _segment(text)
     assert [(r.kind, r.text) for r in result.removed] == [("related_links", glued)]
@@ -229,3 +229,10 @@ def test_boilerplate_learned_from_saudinewsnet_outlet_footers(shared: Path) -> N
     # bodies survive: almost every page keeps at least one article with real paragraphs
     with_body = sum(1 for res in results if any(len(" ".join(a.paragraphs)) > 100 for a in res.articles))
     assert with_body / len(results) > 0.95
+
+
+def test_a_missing_space_inside_one_sentence_is_not_glued_headlines() -> None:
+    typo = "وأعلن مدير الطوارىء أن المئات من الطلاب اقتحموا وزارةالتعليم احتجاجا على سياسة الحكومة"
+    result = _segment("\n".join([BODY_1, typo, BODY_2]))
+    assert result.removed == []
+    assert typo in result.articles[0].paragraphs

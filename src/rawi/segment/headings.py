@@ -12,7 +12,10 @@ SUBHEADING_MAX_WORDS = 15
 HEADLINE_MAX_WORDS = 20  # one headline of a related-links run
 _ARABIC_LETTER = "\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff"
 # ة and ى only ever end a word: one followed directly by a letter marks two words written together.
-_GLUE_AFTER_FINAL_LETTER = re.compile(rf"[ةى](?=[{_ARABIC_LETTER}])")
+_GLUE_AFTER_FINAL_LETTER = re.compile(rf"[ةى](?=[{_ARABIC_LETTER}])(?!ء)")  # الطوارىء is one word
+# A missing space inside one sentence is a typo, not a boundary: "وزارةالتعليم" (a construct noun and its
+# definite complement), "مفروضةعلى" (a preposition follows). Such points are not glue between headlines.
+_TYPO_CONTINUATION = re.compile(r"(?:ال|وال|على\b|علي\b|في\b|من\b|عن\b|الى\b|إلى\b|مع\b)")
 _CLITIC_PREFIXES = {"وال", "بال", "فال", "كال", "لل", "ولل", "فلل", "وبال", "وكال", "ال"}
 
 
@@ -27,7 +30,7 @@ def glue_points(line: str, page_words: set[str]) -> list[int]:
     Two signs: a word-final letter (ة ى) followed by a letter, and a token that is unknown on the page
     but splits into a prefix and a word the page uses on its own (the page's vocabulary decides).
     """
-    points = [m.end() for m in _GLUE_AFTER_FINAL_LETTER.finditer(line)]
+    points = [m.end() for m in _GLUE_AFTER_FINAL_LETTER.finditer(line) if not _TYPO_CONTINUATION.match(line, m.end())]
     for m in re.finditer(r"\S+", line):
         token = m.group()
         form = match_form(token)
@@ -53,4 +56,4 @@ def is_glued_headlines(line: str, page_words: set[str]) -> bool:
         parts.append(line[start:point])
         start = point
     parts.append(line[start:])
-    return len(parts) >= 2 and all(3 <= word_count(p) <= HEADLINE_MAX_WORDS for p in parts)
+    return len(parts) >= 2 and all(3 <= word_count(p) <= SUBHEADING_MAX_WORDS for p in parts)
