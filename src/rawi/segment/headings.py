@@ -19,9 +19,17 @@ _TYPO_CONTINUATION = re.compile(r"(?:ال|وال|على\b|علي\b|في\b|من\b
 _CLITIC_PREFIXES = {"وال", "بال", "فال", "كال", "لل", "ولل", "فلل", "وبال", "وكال", "ال"}
 
 
+# Prose continues with a conjunction on a verb ("وأعلن", "وقال", "فأكد", "كما أشار"); headings do not.
+_PROSE_OPENER = re.compile(
+    r"^(?:[وف][أإ]\S+|[وف](?:قال|قالت|يقول|تقول|تابع|تابعت|لفت|لفتت|شدد|شددت|دعا|دعت|كشف|كشفت|نفي|نفى|بين|بينت"
+    r"|ذكر|ذكرت|اشار|اشارت|اعتبر|اعتبرت)|كما|لكن|لكنه|لكنها|حيث|اذ|إذ)\s"
+)
+
+
 def is_headline_like(line: str, max_words: int = TITLE_MAX_WORDS) -> bool:
-    """Short, and not ending like prose: what titles, subheadings and related headlines look like."""
-    return 0 < word_count(line) <= max_words and not ends_like_prose(line)
+    """Short, not ending like prose, not opening like a continuing sentence: what titles, subheadings and
+    related headlines look like."""
+    return 0 < word_count(line) <= max_words and not ends_like_prose(line) and not _PROSE_OPENER.match(line)
 
 
 def glue_points(line: str, page_words: set[str]) -> list[int]:
