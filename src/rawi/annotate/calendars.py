@@ -9,6 +9,7 @@ also accepts the press's variants (أ/إ/آ/ا, ة/ه, ى/ي, tatweel, diacritic
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from hijridate import Gregorian, Hijri
 
@@ -48,8 +49,11 @@ HIJRI_MONTHS: dict[str, int] = {
 
 # Month names that are also ordinary words or names (مارس "he practised", آب = أب "father" once
 # folded, نيسان the carmaker, ماي, صفر "zero", رجب and رمضان as personal names): they count as a
-# month only with a day, a year, a modifier, "شهر", or a preposition that introduces a time.
-AMBIGUOUS_MONTHS = {match_form(w) for w in ("مارس", "آب", "نيسان", "ماي", "مايس", "صفر", "رجب", "رمضان", "شعبان")}
+# month only with a day, a year, a modifier, "شهر", or a preposition that introduces a time. محرم is
+# also "a woman's guardian" and "forbidden".
+AMBIGUOUS_MONTHS = {
+    match_form(w) for w in ("مارس", "آب", "نيسان", "ماي", "مايس", "صفر", "رجب", "رمضان", "شعبان", "محرم", "المحرم")
+}
 
 # Mondays first, like datetime.weekday().
 WEEKDAYS: dict[str, int] = {
@@ -111,22 +115,13 @@ DAY_WORDS: dict[str, int] = {
     "أمس": -1, "الأمس": -1, "يوم أمس": -1, "يوم الأمس": -1, "البارحة": -1, "الليلة الماضية": -1,
     "أمس الأول": -2, "أول أمس": -2, "أول من أمس": -2,
     "اليوم": 0,
-    "غدا": 1, "يوم غد": 1, "يوم الغد": 1, "بعد غد": 2,
+    "غدا": 1, "يوم غد": 1, "يوم الغد": 1, "الغد": 1, "بعد غد": 2,
 }  # fmt: skip
 
 HIJRI_YEARS = range(1343, 1501)  # what hijridate's Umm al-Qura table covers
 
 
-def folded(table: dict[str, object]) -> dict[str, object]:
-    """The table keyed by matching form, which is what a matched span is looked up with."""
-    return {match_form(k): v for k, v in table.items()}
-
-
 # --- ISO values ---------------------------------------------------------------------------------------
-
-
-def iso_day(d: dt.date) -> str:
-    return d.isoformat()
 
 
 def iso_month(year: int, month: int) -> str:
@@ -146,6 +141,7 @@ def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
 # --- Hijri --------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def hijri_to_gregorian(year: int, month: int, day: int) -> dt.date | None:
     """The Gregorian date of a Hijri date, or None outside the library's range or for a bad date.
 
@@ -179,6 +175,7 @@ def hijri_year_span(year: int) -> tuple[dt.date, dt.date] | None:
     return (first[0], last[1]) if first and last else None
 
 
+@lru_cache(maxsize=1024)
 def gregorian_to_hijri(d: dt.date) -> tuple[int, int, int] | None:
     try:
         return Gregorian(d.year, d.month, d.day).to_hijri().datetuple()
@@ -194,12 +191,13 @@ def interval(first: dt.date, last: dt.date) -> str:
 # --- Year inference -----------------------------------------------------------------------------------
 
 
-def infer_year(month: int, day: int, published: dt.date, direction: int | None = None,
-               weekday: int | None = None) -> dt.date | None:  # fmt: skip
+def infer_year(
+    month: int, day: int, published: dt.date, direction: int | None = None, weekday: int | None = None
+) -> dt.date | None:
     """The Gregorian date of a day and month written without a year, read against the publication date.
 
     News mostly reports what has happened, so the nearest candidate wins with distances into the
-    future counted double ("not far after publication"). `direction` (-1 الماضي, +1 المقبل) picks the
+    future counting more (FUTURE_WEIGHT: "not far after publication"). `direction` (-1 الماضي, +1 المقبل) picks the
     previous or next occurrence; a stated weekday picks the year where it falls on that day."""
     candidates = []
     for year in (published.year - 1, published.year, published.year + 1):
@@ -220,7 +218,8 @@ def infer_year(month: int, day: int, published: dt.date, direction: int | None =
 
 
 def infer_month_year(month: int, published: dt.date, direction: int | None = None) -> int:
-    """The year of a month named without a year: the nearest such month (future counted double)."""
+    """The year of a month named without a year: like `infer_year`, measured from mid-month; the
+    current month (direction 0: الجاري) is this year's."""
     here = published.year * 12 + published.month - 1
     years = [published.year - 1, published.year, published.year + 1]
     if direction == -1:
@@ -229,12 +228,7 @@ def infer_month_year(month: int, published: dt.date, direction: int | None = Non
         return min(y for y in years if y * 12 + month - 1 > here)
     if direction == 0:
         return published.year
-
-    def cost(y: int) -> int:
-        delta = y * 12 + month - 1 - here
-        return 2 * delta if delta > 0 else -delta
-
-    return min(years, key=cost)
+    return min(years, key=lambda y: _distance(dt.date(y, month, 15), published))
 
 
 def infer_hijri_year(month: int, day: int, published: dt.date, direction: int | None = None) -> int | None:
@@ -242,7 +236,7 @@ def infer_hijri_year(month: int, day: int, published: dt.date, direction: int | 
     today = gregorian_to_hijri(published)
     if today is None:
         return None
-    best: tuple[int, int] | None = None
+    best: tuple[float, int] | None = None
     for year in (today[0] - 1, today[0], today[0] + 1):
         g = hijri_to_gregorian(year, month, day)
         if g is None or (direction == -1 and g >= published) or (direction == 1 and g <= published):
@@ -253,9 +247,15 @@ def infer_hijri_year(month: int, day: int, published: dt.date, direction: int | 
     return best[1] if best else None
 
 
-def _distance(d: dt.date, published: dt.date) -> int:
+# How much farther a date after publication counts than one before it: news mostly reports what has
+# happened, but "في 2 يونيو" in a paper of 1 June is the next day. 1.5 makes a date up to about five
+# months ahead win over the same date seven months back.
+FUTURE_WEIGHT = 1.5
+
+
+def _distance(d: dt.date, published: dt.date) -> float:
     days = (d - published).days
-    return 2 * days if days > 0 else -days
+    return FUTURE_WEIGHT * days if days > 0 else -days
 
 
 def weekday_near(target: int, published: dt.date, direction: int | None, future_cue: bool = False) -> dt.date:

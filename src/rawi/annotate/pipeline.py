@@ -10,8 +10,11 @@ Annotator = Callable[[Article], Article]
 
 
 def default_annotators() -> list[Annotator]:
-    """The annotators `rawi analyze` runs. Stages join this list as they land (entities, quotes, dates…)."""
-    return []
+    """The annotators `rawi analyze` runs, in order. Dates first: they normalize `published`, which
+    relative dates and quotes' times depend on."""
+    from rawi.annotate.dates import annotate_dates
+
+    return [annotate_dates]
 
 
 def annotate(article: Article, annotators: list[Annotator]) -> Article:
