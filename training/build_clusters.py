@@ -17,6 +17,7 @@ import gzip
 import json
 import logging
 import re
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -26,7 +27,9 @@ from scipy import sparse
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.utils.extmath import randomized_svd
 
-from rawi.text import match_form
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from rawi.text import match_form  # noqa: E402
 
 log = logging.getLogger("clusters")
 
@@ -34,20 +37,25 @@ log = logging.getLogger("clusters")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_][^\W_]*|[^\s\w]", re.UNICODE)
 
 
-def corpus_texts(shared: Path, extra: list[Path]) -> list[str]:
+def corpus_texts(shared: Path, extra: list[Path], wikifane: bool = False) -> list[str]:
     texts = []
     for f in sorted(glob.glob(str(shared / "corpus/saudinewsnet/*.jsonl.gz"))):
         with gzip.open(f, "rt", encoding="utf-8") as fh:
             for line in fh:
                 item = json.loads(line)
                 texts.append((item.get("title") or "") + "\n" + (item.get("content") or ""))
+    if wikifane:  # Wikipedia text brings many more foreign names than the Saudi press
+        from ner_data import wikifane_sentences
+
+        wf = shared / "ner/wikifane/WikiFANE_Gold_2014_500K.txt"
+        texts.extend(" ".join(toks) for toks, _ in wikifane_sentences(wf))
     for path in extra:  # token-per-line CoNLL files: their tokens as running text
         toks = [ln.split()[0] for ln in path.read_text(encoding="utf-8-sig").splitlines() if ln.split()]
         texts.append(" ".join(t.replace("\u200e", "") for t in toks))
     return texts
 
 
-def build(texts: list[str], min_count: int, n_context: int, dim: int, ks: list[int], seed: int):
+def build(texts: list[str], min_count: int, n_context: int, dim: int, ks: list[int], seed: int, window: int = 2):
     t0 = time.time()
     counts: Counter[str] = Counter()
     docs = []
@@ -64,7 +72,8 @@ def build(texts: list[str], min_count: int, n_context: int, dim: int, ks: list[i
     n_ctx = min(n_context, len(vocab))
     rows_all, cols_all = [], []
     # Context columns: (offset slot, context word) for offsets -2, -1, +1, +2.
-    for slot, off in enumerate((-2, -1, 1, 2)):
+    offsets = [o for o in range(-window, window + 1) if o]
+    for slot, off in enumerate(offsets):
         if off < 0:
             w, c = ids[-off:], ids[:off]
         else:
@@ -75,7 +84,7 @@ def build(texts: list[str], min_count: int, n_context: int, dim: int, ks: list[i
     rows = np.concatenate(rows_all)
     cols = np.concatenate(cols_all)
     mat = sparse.coo_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(vocab), 4 * n_ctx)
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(vocab), len(offsets) * n_ctx)
     ).tocsr()
     mat.sum_duplicates()
     log.info("co-occurrence %s nnz=%d (%.0fs)", mat.shape, mat.nnz, time.time() - t0)
@@ -107,21 +116,26 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=Path("../shared"))
     ap.add_argument("--out", type=Path, default=Path("src/rawi/models/ner_clusters.tsv.gz"))
     ap.add_argument("--extra", type=Path, nargs="*", default=[])
+    ap.add_argument("--wikifane", action="store_true", help="add WikiFANE's text to the corpus")
     ap.add_argument("--min-count", type=int, default=4)
     ap.add_argument("--contexts", type=int, default=15000)
     ap.add_argument("--dim", type=int, default=160)
     ap.add_argument("--ks", type=int, nargs="+", default=[64, 320, 1600])
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--window", type=int, default=2, help="context words each side")
+    ap.add_argument("--merge", type=Path, default=None, help="append these clusters as more columns")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    texts = corpus_texts(args.shared, args.extra)
-    vocab, labels = build(texts, args.min_count, args.contexts, args.dim, args.ks, args.seed)
+    texts = corpus_texts(args.shared, args.extra, args.wikifane)
+    vocab, labels = build(texts, args.min_count, args.contexts, args.dim, args.ks, args.seed, args.window)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    lines = [
-        w + "\t" + "\t".join(str(int(lab[i])) for lab in labels) + "\n"
-        for i, w in enumerate(vocab)
-        if "\t" not in w and "\n" not in w
-    ]
+    cols = {w: [str(int(lab[i])) for lab in labels] for i, w in enumerate(vocab)}
+    if args.merge:  # another clustering's columns, "-" where it lacks the word
+        with gzip.open(args.merge, "rt", encoding="utf-8") as fh:
+            other = dict(line.rstrip("\n").split("\t", 1) for line in fh)
+        width = len(next(iter(other.values())).split("\t"))
+        cols = {w: c + other.get(w, "\t".join("-" * width)).split("\t") for w, c in cols.items()}
+    lines = [w + "\t" + "\t".join(c) + "\n" for w, c in cols.items() if "\t" not in w and "\n" not in w]
     # mtime=0 keeps the file reproducible byte for byte
     with open(args.out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
         fh.write("".join(lines).encode("utf-8"))

@@ -98,6 +98,20 @@ def _print_counts(stats: RunStats) -> None:
 def _register_stage_commands() -> None:
     """Each stage's commands live in rawi/commands/<stage>.py; one line here mounts them."""
     # (stages add their line below)
+    from rawi.commands import store as store_commands
+
+    app.command()(store_commands.ingest)
+    app.command()(store_commands.search)
+    app.command()(store_commands.export)
+    app.command()(store_commands.serve)
+    from rawi.commands import connect as connect_commands
+
+    app.command()(connect_commands.dedup)
+    app.command()(connect_commands.reuse)
+    app.command()(connect_commands.provenance)
+    from rawi.commands.quotes import quotes
+
+    app.command()(quotes)
 
 
 _register_stage_commands()

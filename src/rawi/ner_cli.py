@@ -24,12 +24,12 @@ def _read(path: Path) -> list[str]:
 
 def tag_rows(rows: list[conll.Row]) -> list[str]:
     """Predicted BIO tags (ANERcorp names), one per row; blank rows get ""."""
-    from rawi.annotate.entities import load_model
+    from rawi.annotate.entities import load_model, tag_document
 
-    model = load_model()
+    sents = conll.sentences(rows)
+    tagged = tag_document(load_model(), [[rows[i].token for i in idx] for idx in sents])
     pred = [""] * len(rows)
-    for idx in conll.sentences(rows):
-        tags = model.tag([rows[i].token for i in idx])
+    for idx, tags in zip(sents, tagged, strict=True):
         for i, t in zip(idx, tags, strict=True):
             pred[i] = t
     return pred

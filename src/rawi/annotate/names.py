@@ -12,11 +12,12 @@ words of the news (محمد/محمود) are different names, not variants of one
 
 from __future__ import annotations
 
+import bisect
 import gzip
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from rawi.model import stable_id
@@ -47,7 +48,7 @@ ORG_HEADS = frozenset(
     جريدة مجلة""".split()
 )
 # Heads dropped when comparing organization names: "وكالة سبوتنيك" is "سبوتنيك".
-_MEDIA_HEADS = frozenset(match_form(w) for w in "وكالة وكاله صحيفة جريدة مجلة قناة شركة موقع".split())
+MEDIA_HEADS = frozenset(match_form(w) for w in "وكالة وكاله صحيفة جريدة مجلة قناة شركة موقع".split())
 
 
 @cache
@@ -60,8 +61,12 @@ def word_ranks() -> dict[str, int]:
         return {line.split("\t", 1)[0]: i for i, line in enumerate(fh)}
 
 
-def _rank(word: str) -> int:
+def rank(word: str) -> int:
+    """Frequency rank of a matching-form word in the news corpus; rare and unseen words rank high."""
     return word_ranks().get(word, 10**9)
+
+
+_form = lru_cache(maxsize=200_000)(match_form)
 
 
 def skeleton(word: str) -> str:
@@ -92,7 +97,7 @@ def same_word(a: str, b: str) -> bool:
     sa = skeleton(a)
     if len(sa) < 2 or sa != skeleton(b) or edit_distance(a, b) > 2:
         return False
-    return not (_rank(a) < _COMMON_RANK and _rank(b) < _COMMON_RANK)
+    return not (rank(a) < _COMMON_RANK and rank(b) < _COMMON_RANK)
 
 
 def same_name(a: Sequence[str], b: Sequence[str]) -> bool:
@@ -122,9 +127,9 @@ def resolve_clitic(word: str, known: set[str] | frozenset[str] = frozenset()) ->
     for c in cands:
         if c in known:
             return c
-    best, best_rank = word, _rank(word)
+    best, best_rank = word, rank(word)
     for c in cands:
-        r = _rank(c)
+        r = rank(c)
         if r < best_rank and len(c) >= 3:
             best, best_rank = c, r
     return best
@@ -162,7 +167,8 @@ class Entity:
             return next(iter(self.aliases), "")
         longest = max(len(f.split()) for f in self.full_forms)
         top = [(c, f) for f, c in self.full_forms.items() if len(f.split()) == longest]
-        return max(top, key=lambda cf: (cf[0], -len(cf[1]), cf[1]))[1]
+        # ties go to the usual spelling: the one whose words the press writes most (بوتين over بوتن)
+        return max(top, key=lambda cf: (cf[0], -sum(map(rank, _words(cf[1]))), cf[1]))[1]
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -209,13 +215,26 @@ class EntityRegistry:
         for name in sorted(names, key=len, reverse=True):
             hit = self._by_key.get((group, _key(name)))
             if hit and (len(name) > 1 or longest == 1):
-                return hit
+                if any(same_name(name, o) for o in self._by_id[hit].names):
+                    return hit
         for name in names:
             if len(name) < 2 and longest > 1:
                 continue
             for eid in self._by_last.get((group, skeleton(name[-1])), ()):
                 if any(same_name(name, other) for other in self._by_id[eid].names):
                     return eid
+        if longest > 1 and group == "PER":
+            # A full name whose surname the corpus has only seen alone so far: that person, if only one.
+            cands = {
+                eid
+                for n in names
+                if len(n) > 1
+                for eid in self._by_last.get((group, skeleton(n[-1])), ())
+                if all(len(o) == 1 for o in self._by_id[eid].names)
+                and any(same_word(n[-1], o[-1]) for o in self._by_id[eid].names)
+            }
+            if len(cands) == 1:
+                return cands.pop()
         if longest == 1 and group == "PER":
             # A surname alone: the one person the corpus knows with that surname, if only one.
             cands = {
@@ -236,10 +255,9 @@ class EntityRegistry:
         if eid is None:
             basis = max(names, key=len) if names else tuple(match_form(s) for s in surfaces[:1])
             eid = stable_id("entity", _group(label), _key(basis))
-            while eid in self._by_id and self._by_id[eid].label != label and _group(label) == "PER":
+            while eid in self._by_id:  # same skeleton, another name (محمد/محمود عباس)
                 eid = stable_id(eid, "next")
-            ent = self._by_id.get(eid) or Entity(eid, label)
-            self._by_id[eid] = ent
+            self._by_id[eid] = Entity(eid, label)
         ent = self._by_id[eid]
         ent.articles += 1
         group = _group(label)
@@ -277,7 +295,7 @@ def _words(text: str) -> list[str]:
     return [match_form(t.text) for t in tokenize(text) if t.is_word]
 
 
-def _is_nisba(word: str) -> bool:
+def is_nisba(word: str) -> bool:
     # الروسي، الفرنسية، الأمريكي: a definite adjective of origin
     return word.startswith("ال") and len(word) >= 5 and (word.endswith("ي") or word.endswith("يه"))
 
@@ -290,7 +308,7 @@ def resolve_article(text: str, found: Sequence[object], registry: EntityRegistry
     """Group the recognizer's mentions of one article into entities, add the mentions it implies
     (titles, anaphors, missed repeats) and link each entity to the registry. Output schema dicts."""
     toks = [t for t in tokenize(text) if t.is_word or t.text in "،,:"]
-    tok_mf = [match_form(t.text) for t in toks]
+    tok_mf = [_form(t.text) for t in toks]
     ments = [_Mention(m.start, m.end, m.label, m.text) for m in found]  # type: ignore[attr-defined]
     if not ments:
         return []
@@ -354,7 +372,7 @@ def resolve_article(text: str, found: Sequence[object], registry: EntityRegistry
 
 def _id_name(words: tuple[str, ...], label: str) -> tuple[str, ...]:
     """The name as compared across articles: organizations lose a media head (وكالة سبوتنيك → سبوتنيك)."""
-    if label != "PER" and len(words) > 1 and words[0] in _MEDIA_HEADS:
+    if label != "PER" and len(words) > 1 and words[0] in MEDIA_HEADS:
         return words[1:]
     return words
 
@@ -365,9 +383,9 @@ def _propagate(text: str, ments: list[_Mention], toks, tok_mf: list[str], taken:
     for m in ments:
         if not m.words:
             continue
-        if len(m.words) > 1 or _rank(m.words[0]) >= _PROPAGATE_RANK:
+        if len(m.words) > 1 or rank(m.words[0]) >= _PROPAGATE_RANK:
             patterns.setdefault(m.words, m.label)
-        if m.label == "PER" and len(m.words) > 1 and _rank(m.words[-1]) >= _PROPAGATE_RANK:
+        if m.label == "PER" and len(m.words) > 1 and rank(m.words[-1]) >= _PROPAGATE_RANK:
             patterns.setdefault((m.words[-1],), "PER")
     if not patterns:
         return
@@ -405,7 +423,7 @@ def _propagate(text: str, ments: list[_Mention], toks, tok_mf: list[str], taken:
 
 def _fuzzy_single(word: str, name: str) -> bool:
     # A rare word that is a spelling variant of a surname in this article (كيديه for كيدا).
-    return len(word) >= 4 and _rank(word) >= _COMMON_RANK * 4 and same_word(word, name)
+    return len(word) >= 4 and rank(word) >= _COMMON_RANK * 4 and same_word(word, name)
 
 
 def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -> list[_Mention]:
@@ -433,6 +451,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
                 phrase = []
                 break
             phrase.insert(0, j)
+            j -= 1
         if not phrase or not any(h in TITLE_HEADS for h in [tok_mf[phrase[0]], *clitic_candidates(tok_mf[phrase[0]])]):
             continue
         head_raw = tok_mf[phrase[0]]
@@ -441,7 +460,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
         if not rest:
             continue  # a bare "الرئيس" binds nothing: too many people hold it
         forms = {(head, *rest)}
-        if len(rest) >= 2 and _is_nisba(rest[-1]):
+        if len(rest) >= 2 and is_nisba(rest[-1]):
             forms.add((head, *rest[:-1]))  # وزير الخارجية (الروسي)
             bare = head[2:] if head.startswith("ال") else head
             if bare in _SHORTENABLE:
@@ -461,15 +480,16 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
         return out
     bindings.sort(key=lambda x: x[0])
     longest = max(len(f) for _, f, _ in bindings)
+    active: dict[tuple[str, ...], _Mention] = {}  # the bindings made before token i
+    nb = 0
     i = 0
     while i < len(toks):
+        while nb < len(bindings) and bindings[nb][0] < i:
+            active[bindings[nb][1]] = bindings[nb][2]
+            nb += 1
         if taken[i] or not toks[i].is_word:
             i += 1
             continue
-        active: dict[tuple[str, ...], _Mention] = {}
-        for pos, f, person in bindings:
-            if pos < i:
-                active[f] = person
         hit = 0
         for n in range(min(longest, len(toks) - i), 1, -1):
             if any(taken[i : i + n]):
@@ -480,7 +500,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
             if person is None:
                 continue
             nxt = tok_mf[i + n] if i + n < len(toks) else ""
-            if _is_nisba(nxt):
+            if is_nisba(nxt):
                 break  # وزير الخارجية الأمريكي: another minister
             out.append(
                 _Mention(toks[i].start, toks[i + n - 1].end, "PER", "", "title", words=person.words, ref=person)
@@ -503,7 +523,12 @@ def _org_anaphors(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bo
     out: list[_Mention] = []
     if not orgs:
         return out
+    last: dict[str, _Mention] = {}  # head → the last organization named with it before token i
+    k = 0
     for i, t in enumerate(toks):
+        while k < len(orgs) and orgs[k].end <= t.start:
+            last[orgs[k].words[0]] = orgs[k]
+            k += 1
         if taken[i] or not t.is_word:
             continue
         w = tok_mf[i]
@@ -513,57 +538,83 @@ def _org_anaphors(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bo
         nxt = tok_mf[i + 1] if i + 1 < len(toks) else ""
         if _definite(nxt) or nxt in ORG_HEADS:
             continue  # الوزارة الأمريكية, الوكالة الدولية: a different body, named
-        before = [m for m in orgs if m.words[0] == bare and m.end <= t.start]
-        if not before:
+        ref = last.get(bare)
+        if ref is None:
             continue
-        out.append(_Mention(t.start, t.end, "ORG", "", "anaphor", words=before[-1].words, ref=before[-1]))
+        out.append(_Mention(t.start, t.end, "ORG", "", "anaphor", words=ref.words, ref=ref))
         taken[i] = True
     return out
 
 
 def _cluster(ments: list[_Mention]) -> dict[int, list[_Mention]]:
-    """Names of one article grouped into entities; titles and anaphors join their referent's group."""
+    """Names of one article grouped into entities (titles and anaphors follow their referent later).
+
+    Full names are grouped first; a one-word name then joins the group whose full name it ends, or a
+    group of the same one-word name. Comparisons run over distinct names, so a long article with
+    thousands of mentions of a few people stays linear."""
     names = sorted((m for m in ments if m.kind == "name" and m.words), key=lambda m: m.start)
     groups: list[list[_Mention]] = []
+    distinct: list[set[tuple[str, ...]]] = []  # per group: its distinct names
+    starts: list[list[int]] = []  # per group: sorted starts of its mentions
+    fulls: list[int] = []  # per group: how many mentions give a full name
+    full_index: dict[tuple[str, tuple[str, ...]], int] = {}
 
-    def join(m: _Mention, g: int) -> None:
+    def put(m: _Mention, g: int | None) -> None:
+        if g is None:
+            g = len(groups)
+            groups.append([])
+            distinct.append(set())
+            starts.append([])
+            fulls.append(0)
         m.cluster = g
         groups[g].append(m)
+        distinct[g].add(_id_name(m.words, m.label))
+        bisect.insort(starts[g], m.start)
+        fulls[g] += len(m.words) > 1
 
-    def new(m: _Mention) -> None:
-        m.cluster = len(groups)
-        groups.append([m])
-
-    # Full names first, then one-word names against them.
     for m in names:
         if len(m.words) < 2:
             continue
-        idn = _id_name(m.words, m.label)
-        g = next(
-            (k for k, grp in enumerate(groups)
-             if _group(grp[0].label) == _group(m.label)
-             and any(same_name(idn, _id_name(o.words, o.label)) for o in grp)),
-            None,
-        )
-        join(m, g) if g is not None else new(m)
+        idn, grp = _id_name(m.words, m.label), _group(m.label)
+        g = full_index.get((grp, idn))
+        if g is None:
+            g = next(
+                (k for k, d in enumerate(distinct)
+                 if _group(groups[k][0].label) == grp and any(same_name(idn, o) for o in d)),
+                None,
+            )
+        put(m, g)
+        full_index[(grp, idn)] = m.cluster
+
+    memo: dict[tuple[str, str], list[int]] = {}
     for m in names:
         if len(m.words) != 1:
             continue
-        w = m.words[0]
-        best = None
-        for k, grp in enumerate(groups):
-            if _group(grp[0].label) != _group(m.label):
-                continue
-            for o in grp:
-                ow = _id_name(o.words, o.label)
-                match = (
-                    any(same_word(w, x) for x in ow[1:]) if m.label == "PER" and o.label == "PER" and len(ow) > 1
-                    else same_name((w,), ow)
-                )
-                if match:
-                    # the nearest preceding bearer of the name wins, else the first that follows
-                    score = (o.start <= m.start, o.start if o.start <= m.start else -o.start)
-                    if best is None or score > best[0]:
-                        best = (score, k)
-        join(m, best[1]) if best is not None else new(m)
-    return {k: grp for k, grp in enumerate(groups)}
+        w, grp = m.words[0], _group(m.label)
+        cands = memo.get((w, grp))
+        if cands is None:
+            cands = []
+            for k, d in enumerate(distinct):
+                same_group = _group(groups[k][0].label) == grp
+                for o in d:
+                    if groups[k][0].label == "PER" and len(o) > 1:
+                        # a surname; across labels only spelled alike (the CRF may call it a place)
+                        ok = any((same_word if same_group else str.__eq__)(w, x) for x in o[1:])
+                    else:
+                        ok = same_group and same_name((w,), o)
+                    if ok:
+                        cands.append(k)
+                        break
+            memo[(w, grp)] = cands
+        best, best_score = None, None
+        for k in cands:
+            # the full name used most wins; then the nearest bearer before, else the first after
+            st = starts[k]
+            j = bisect.bisect_right(st, m.start) - 1
+            score = (fulls[k], j >= 0, st[j] if j >= 0 else -st[0])
+            if best_score is None or score > best_score:
+                best, best_score = k, score
+        put(m, best)
+        if best is None:
+            memo[(w, grp)] = [m.cluster]
+    return dict(enumerate(groups))

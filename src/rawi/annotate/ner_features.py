@@ -63,6 +63,11 @@ def strip_clitics(form: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=100_000)
+def _stems(form: str) -> tuple[str, ...]:
+    return tuple(strip_clitics(form))
+
+
 def shape(word: str) -> str:
     if not word:
         return "empty"
@@ -88,6 +93,7 @@ class Resources:
     gazetteer: dict[str, frozenset[str]] = field(default_factory=dict)  # one-word entries → classes
     phrases: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)  # multi-word entries
     max_phrase: int = 1
+    phrase_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first word → lengths, longest first
 
     @classmethod
     def load(cls, clusters_path: str | None, gazetteer_path: str | None) -> Resources:
@@ -119,6 +125,10 @@ class Resources:
             self.gazetteer[k] = frozenset(v | self.gazetteer.get(k, frozenset()))
         for k2, v in many.items():
             self.phrases[k2] = frozenset(v | self.phrases.get(k2, frozenset()))
+        lengths: dict[str, set[int]] = {}
+        for k2 in self.phrases:
+            lengths.setdefault(k2[0], set()).add(len(k2))
+        self.phrase_lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
 
 
 class Featurizer:
@@ -162,9 +172,8 @@ class Featurizer:
         ctx = ["w=" + mf]
         cl = self._lookup_clusters(mf)
         if cl is not None:
-            for i, c in enumerate(cl):
-                own.append(f"c{i}={c}")
-            ctx.extend(f"c{i}={c}" for i, c in enumerate(cl[1:], start=1))
+            own.extend(f"c{i}={c}" for i, c in enumerate(cl) if c[-1] != "-")
+            ctx.extend(f"c{i}={c}" for i, c in enumerate(cl) if i and c[-1] != "-")
         else:
             own.append("c=none")
         classes: set[str] = set(self.res.gazetteer.get(mf, ()))
@@ -194,28 +203,29 @@ class Featurizer:
         )
 
     def _phrase_tags(self, forms: list[str]) -> list[str | None]:
-        """Longest-match gazetteer phrases over the sentence, as B-/I- tags per token."""
+        """Longest-match gazetteer phrases over the sentence, as B-/I- tags per token. Only the lengths
+        that phrases starting with a word have are tried, which keeps this linear in practice."""
         tags: list[str | None] = [None] * len(forms)
-        phrases, m = self.res.phrases, self.res.max_phrase
+        phrases, lengths = self.res.phrases, self.res.phrase_lengths
         i = 0
         while i < len(forms):
-            hit = 0
-            for n in range(min(m, len(forms) - i), 1, -1):
-                key = tuple(forms[i : i + n])
-                classes = phrases.get(key)
-                if classes is None and forms[i]:
-                    for st in strip_clitics(forms[i]):
-                        classes = phrases.get((st, *key[1:]))
-                        if classes:
-                            break
-                if classes:
-                    label = "|".join(sorted(classes))
-                    tags[i] = "B" + label
-                    for j in range(i + 1, i + n):
-                        tags[j] = "I" + label
-                    hit = n
-                    break
-            i += hit or 1
+            best_n, best = 0, None
+            for first in (forms[i], *_stems(forms[i])):
+                for n in lengths.get(first, ()):
+                    if n <= best_n or i + n > len(forms):
+                        continue
+                    classes = phrases.get((first, *forms[i + 1 : i + n]))
+                    if classes:
+                        best_n, best = n, classes
+                        break
+            if best:
+                label = "|".join(sorted(best))
+                tags[i] = "B" + label
+                for j in range(i + 1, i + best_n):
+                    tags[j] = "I" + label
+                i += best_n
+            else:
+                i += 1
         return tags
 
     def sentence(self, tokens: Sequence[str]) -> list[list[str]]:

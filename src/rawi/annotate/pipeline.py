@@ -13,8 +13,10 @@ def default_annotators() -> list[Annotator]:
     """The annotators `rawi analyze` runs, in order. Dates first: they normalize `published`, which
     relative dates and quotes' times depend on."""
     from rawi.annotate.dates import annotate_dates
+    from rawi.annotate.quotes import annotate_quotes
 
-    return [annotate_dates]
+    # quotes last: they read speakers from the entities when that stage has run before them
+    return [annotate_dates, annotate_quotes]
 
 
 def annotate(article: Article, annotators: list[Annotator]) -> Article:

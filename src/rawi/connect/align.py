@@ -1,0 +1,251 @@
+"""Passage alignment: which passages of a target text reuse which passages of a source text.
+
+Built for what reuse looks like in news and in the PAN/ExAraPlagDet obfuscations: verbatim copies, light
+edits and synonym substitution, phrases moved around, and words shuffled across a whole passage. Word
+order is therefore only a hint; what a reused passage keeps is its vocabulary. So:
+
+1. anchors: the positions (i in the source, j in the target) of rare words that both texts hold;
+2. clusters: anchors that are close in the target and close in the source form rectangles (a copied
+   passage, shuffled or not, is a dense block of anchors; chance matches are scattered);
+3. refinement: each rectangle is trimmed and extended by turns on either side to the stretch of words
+   that the other side's passage holds (the best-scoring segment, with every word weighted by its rarity),
+   which finds the boundaries to the word whatever the order inside;
+4. overlapping or adjacent passages with consistent offsets are merged, weak ones dropped.
+
+Offsets are word indexes here; `Passage` turns them into characters of the texts as read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rawi.connect.words import WordSeq
+
+
+@dataclass(frozen=True, slots=True)
+class AlignParams:
+    anchor_weight: float = 0.35  # an anchor's word must be at least this rare (normalized idf)
+    anchor_max_count: int = 6  # ...and occur at most this often in either text
+    pair_weight: float = 0.45  # a word pair anchors when its two weights add up to this
+    gap: int = 40  # words between anchors that still belong to one passage
+    min_anchors: int = 5  # a cluster needs this many anchors to be worth refining
+    margin: int = 25  # words around a cluster that refinement may extend into
+    penalty: float = 0.4  # a word the other side lacks costs this fraction of its weight (first turn)
+    break_even: float = 0.4  # later turns: a word pays for itself at this fraction of the passage's shared weight
+    rounds: int = 3  # refinement turns
+    min_words: int = 20  # a passage shorter than this (either side) is dropped
+    min_score: float = 0.45  # weighted share of both passages' words that the other side holds
+    merge_gap: int = 30  # passages this close on both sides are one passage
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A reused passage: characters [source_start, source_end) of the source text and
+    [target_start, target_end) of the target text, and how much of their vocabulary they share."""
+
+    source_start: int
+    source_end: int
+    target_start: int
+    target_end: int
+    score: float
+
+
+def align(source: WordSeq, target: WordSeq, weights: np.ndarray, params: AlignParams | None = None) -> list[Passage]:
+    """The passages of `target` reused from `source`; `weights[id]` is each word's rarity."""
+    p = params or AlignParams()
+    if len(source) < p.min_words or len(target) < p.min_words:
+        return []
+    si, ti = anchors(source.ids, target.ids, weights, p)
+    if len(si) < p.min_anchors:
+        return []
+    pair = LocalPair(source.ids, target.ids, weights)
+    blocks = []
+    for s_idx, t_idx in clusters(si, ti, p):
+        block = refine(pair, s_idx, t_idx, p)
+        if block is not None:
+            blocks.append(block)
+    scored = []
+    for s0, s1, t0, t1 in merge(blocks, p):
+        sc = pair.score(s0, s1, t0, t1)
+        if sc >= p.min_score and s1 - s0 >= p.min_words and t1 - t0 >= p.min_words:
+            scored.append((sc, s0, s1, t0, t1))
+    return [
+        Passage(
+            int(source.starts[s0]),
+            int(source.ends[s1 - 1]),
+            int(target.starts[t0]),
+            int(target.ends[t1 - 1]),
+            round(sc, 4),
+        )
+        for sc, s0, s1, t0, t1 in best_per_target(scored)
+    ]
+
+
+def best_per_target(scored: list[tuple[float, int, int, int, int]]) -> list[tuple[float, int, int, int, int]]:
+    """One source place per target passage: a source that holds a passage twice (a compilation, a text
+    quoted again later) matches it twice; keep the better match, ties to the longer one."""
+    kept: list[tuple[float, int, int, int, int]] = []
+    for cand in sorted(scored, key=lambda b: (-b[0], -(b[4] - b[3]))):
+        t0, t1 = cand[3], cand[4]
+        if all(min(t1, k[4]) - max(t0, k[3]) <= 0.5 * min(t1 - t0, k[4] - k[3]) for k in kept):
+            kept.append(cand)
+    return sorted(kept, key=lambda b: b[3])
+
+
+def anchors(s_ids: np.ndarray, t_ids: np.ndarray, weights: np.ndarray, p: AlignParams) -> tuple[np.ndarray, np.ndarray]:
+    """Word positions (source, target) where the texts share a rare word, or a pair of consecutive words
+    that is not two function words: rare words survive shuffling, word pairs survive synonyms (a passage
+    of common words still has uncommon pairs)."""
+    s_uni = np.where(weights[s_ids] >= p.anchor_weight, s_ids.astype(np.int64), -1)
+    t_uni = np.where(weights[t_ids] >= p.anchor_weight, t_ids.astype(np.int64), -1)
+    si1, ti1 = _matches(s_uni, t_uni, p.anchor_max_count)
+    si2, ti2 = _matches(_pairs(s_ids, weights, p), _pairs(t_ids, weights, p), p.anchor_max_count)
+    return np.concatenate((si1, si2)), np.concatenate((ti1, ti2))
+
+
+def _pairs(ids: np.ndarray, weights: np.ndarray, p: AlignParams) -> np.ndarray:
+    """A key per pair of consecutive words (at the first word's position); -1 where both are common."""
+    if len(ids) < 2:
+        return np.full(len(ids), -1, np.int64)
+    a, b = ids[:-1].astype(np.int64), ids[1:].astype(np.int64)
+    keys = a * np.int64(len(weights)) + b
+    keys[weights[a] + weights[b] < p.pair_weight] = -1
+    return np.append(keys, -1)
+
+
+def _matches(s_keys: np.ndarray, t_keys: np.ndarray, max_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """All (source, target) position pairs with equal keys (>= 0), for keys at most `max_count` times
+    in each text."""
+    s_uniq, s_count = np.unique(s_keys, return_counts=True)
+    t_uniq, t_count = np.unique(t_keys, return_counts=True)
+    shared, s_at, t_at = np.intersect1d(s_uniq, t_uniq, assume_unique=True, return_indices=True)
+    keep = (shared >= 0) & (s_count[s_at] <= max_count) & (t_count[t_at] <= max_count)
+    shared = shared[keep]
+    if not len(shared):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    # Source positions grouped by key; every target position of a shared key pairs with each of them.
+    s_pos = np.flatnonzero(np.isin(s_keys, shared))
+    s_pos = s_pos[np.argsort(s_keys[s_pos], kind="stable")]
+    s_sorted = s_keys[s_pos]
+    t_pos = np.flatnonzero(np.isin(t_keys, shared))
+    lo = np.searchsorted(s_sorted, t_keys[t_pos], "left")
+    hi = np.searchsorted(s_sorted, t_keys[t_pos], "right")
+    n = hi - lo
+    ti = np.repeat(t_pos, n)
+    first = np.repeat(lo - np.concatenate(([0], np.cumsum(n)[:-1])), n)
+    si = s_pos[np.arange(len(ti)) + first]
+    return si, ti
+
+
+def _runs(values: np.ndarray, gap: int) -> list[np.ndarray]:
+    """Split sorted-order indexes of `values` where consecutive sorted values differ by more than `gap`."""
+    order = np.argsort(values, kind="stable")
+    breaks = np.flatnonzero(np.diff(values[order]) > gap) + 1
+    return np.split(order, breaks)
+
+
+def clusters(si: np.ndarray, ti: np.ndarray, p: AlignParams) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Groups of anchors dense on both sides: split by gaps in the target, then in the source, and again
+    until nothing splits (a target stretch can hold passages of two places in the source)."""
+    out = []
+    todo = [np.arange(len(si))]
+    while todo:
+        idx = todo.pop()
+        if len(idx) < p.min_anchors:
+            continue
+        t_parts = _runs(ti[idx], p.gap)
+        if len(t_parts) > 1:
+            todo.extend(idx[part] for part in t_parts)
+            continue
+        s_parts = _runs(si[idx], p.gap)
+        if len(s_parts) > 1:
+            todo.extend(idx[part] for part in s_parts)
+            continue
+        out.append((si[idx], ti[idx]))
+    return out
+
+
+def _best_segment(scores: np.ndarray) -> tuple[int, int, float]:
+    """[start, end) of the highest-sum stretch of `scores` (Kadane, vectorized)."""
+    csum = np.concatenate(([0.0], np.cumsum(scores)))
+    low_at = np.maximum.accumulate(np.where(csum == np.minimum.accumulate(csum), np.arange(len(csum)), 0))
+    gain = csum - csum[low_at]
+    end = int(np.argmax(gain))
+    return int(low_at[end]), end, float(gain[end])
+
+
+class LocalPair:
+    """Two texts over their own small vocabulary (ids 0..n-1 for the words they hold), so that counting
+    words in a stretch is one `bincount` instead of sorting."""
+
+    def __init__(self, s_ids: np.ndarray, t_ids: np.ndarray, weights: np.ndarray) -> None:
+        uniq, inverse = np.unique(np.concatenate((s_ids, t_ids)), return_inverse=True)
+        self.size = len(uniq)
+        self.s, self.t = inverse[: len(s_ids)], inverse[len(s_ids) :]
+        self.w = weights[uniq]
+
+    def counts(self, ids: np.ndarray) -> np.ndarray:
+        return np.bincount(ids, minlength=self.size)
+
+    def segment(self, ids: np.ndarray, lo: int, hi: int, other: np.ndarray, penalty: float) -> tuple[int, int]:
+        """The stretch of ids[lo:hi] best explained by the words of `other` (the passage on the other
+        side). A word gains its weight when the other passage holds it and costs `penalty` times it
+        otherwise; a word repeated here more often than there gains only the other side's share (a copied
+        sentence holds the topic's words once; the text around it may hold them many times)."""
+        window = ids[lo:hi]
+        held = self.counts(other)[window]
+        here = self.counts(window)[window]
+        share = np.minimum(1.0, held / here)
+        w = self.w[window]
+        start, end, _ = _best_segment(w * (share - penalty * (1.0 - share)))
+        return lo + start, lo + end
+
+    def score(self, s0: int, s1: int, t0: int, t1: int) -> float:
+        """Weighted share of the two passages' words that the other passage also holds (1 for a copy,
+        shuffled or not; about 0.6 for heavy synonym substitution)."""
+        s_win, t_win = self.s[s0:s1], self.t[t0:t1]
+        s_w, t_w = self.w[s_win], self.w[t_win]
+        kept = s_w[self.counts(t_win)[s_win] > 0].sum() + t_w[self.counts(s_win)[t_win] > 0].sum()
+        return float(kept / max(s_w.sum() + t_w.sum(), 1e-9))
+
+
+def refine(pair: LocalPair, si: np.ndarray, ti: np.ndarray, p: AlignParams) -> tuple[int, int, int, int] | None:
+    """Turn a cluster of anchors into word ranges [s0, s1) x [t0, t1), by turns on either side. The cost
+    of a missing word adapts to the passage: a verbatim or shuffled copy (every word shared) stops at the
+    first stretch of foreign words, a rewritten one (many synonyms) tolerates more of them."""
+    s0, s1 = int(si.min()), int(si.max()) + 1
+    t0, t1 = int(ti.min()), int(ti.max()) + 1
+    s_lo, s_hi = max(0, s0 - p.margin), min(len(pair.s), s1 + p.margin)
+    t_lo, t_hi = max(0, t0 - p.margin), min(len(pair.t), t1 + p.margin)
+    penalty = p.penalty
+    for _ in range(p.rounds):
+        t0, t1 = pair.segment(pair.t, t_lo, t_hi, pair.s[s0:s1], penalty)
+        if t1 <= t0:
+            return None
+        s0, s1 = pair.segment(pair.s, s_lo, s_hi, pair.t[t0:t1], penalty)
+        if s1 <= s0:
+            return None
+        even = p.break_even * pair.score(s0, s1, t0, t1)  # the share at which a word pays for itself
+        penalty = even / (1.0 - even)
+    return s0, s1, t0, t1
+
+
+def merge(blocks: list[tuple[int, int, int, int]], p: AlignParams) -> list[tuple[int, int, int, int]]:
+    """Union blocks that overlap or nearly touch on both sides (one passage found twice or in pieces)."""
+    blocks = sorted(set(blocks), key=lambda b: (b[2], b[0]))
+    merged: list[list[int]] = []
+    for s0, s1, t0, t1 in blocks:
+        for m in merged:
+            if (
+                t0 <= m[3] + p.merge_gap
+                and m[2] <= t1 + p.merge_gap
+                and s0 <= m[1] + p.merge_gap
+                and m[0] <= s1 + p.merge_gap
+            ):
+                m[0], m[1], m[2], m[3] = min(m[0], s0), max(m[1], s1), min(m[2], t0), max(m[3], t1)
+                break
+        else:
+            merged.append([s0, s1, t0, t1])
+    return [tuple(m) for m in merged]  # type: ignore[misc]

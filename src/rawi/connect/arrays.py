@@ -1,0 +1,70 @@
+"""Per-text arrays (shingle sets) kept compactly: one growing buffer, spilled to a temporary file once it
+passes a memory budget, so that a corpus ten times larger does not need ten times the memory."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+
+class ArrayStore:
+    """Append uint32 arrays, get them back by position. Below `memory_budget` bytes they stay in memory;
+    past it everything moves to a temporary file that is memory-mapped for reading."""
+
+    def __init__(self, memory_budget: int = 256 << 20, folder: str | Path | None = None) -> None:
+        self.memory_budget = memory_budget
+        self.folder = folder
+        self.bounds: list[int] = [0]
+        self._chunks: list[np.ndarray] = []
+        self._file = None
+        self._view: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    @property
+    def spilled(self) -> bool:
+        return self._file is not None
+
+    def extend(self, values: np.ndarray, bounds: np.ndarray) -> None:
+        """Add the arrays values[bounds[k]:bounds[k+1]] for each k."""
+        values = np.ascontiguousarray(values, dtype=np.uint32)
+        base = self.bounds[-1]
+        self.bounds.extend((base + bounds[1:] - bounds[0]).tolist())
+        part = values[bounds[0] : bounds[-1]]
+        self._view = None
+        if self._file is not None:
+            self._file.write(part.tobytes())
+            return
+        self._chunks.append(part)
+        if self.bounds[-1] * 4 > self.memory_budget:
+            self._spill()
+
+    def _spill(self) -> None:
+        # Open for the store's lifetime (closed in close() or when collected), not for one block.
+        self._file = tempfile.TemporaryFile(dir=self.folder)  # noqa: SIM115
+        for chunk in self._chunks:
+            self._file.write(chunk.tobytes())
+        self._chunks = []
+
+    def _values(self) -> np.ndarray:
+        if self._view is None:
+            if self._file is not None:
+                self._file.flush()
+                size = self.bounds[-1]
+                self._view = np.memmap(self._file, np.uint32, "r", shape=(size,)) if size else np.zeros(0, np.uint32)
+            else:
+                self._chunks = [np.concatenate(self._chunks)] if len(self._chunks) > 1 else self._chunks
+                self._view = self._chunks[0] if self._chunks else np.zeros(0, np.uint32)
+        return self._view
+
+    def __getitem__(self, k: int) -> np.ndarray:
+        return self._values()[self.bounds[k] : self.bounds[k + 1]]
+
+    def close(self) -> None:
+        self._view = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None

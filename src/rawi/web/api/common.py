@@ -1,0 +1,25 @@
+"""Query parameters shared by the API's routers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, TypeVar
+
+from fastapi import HTTPException, Query
+
+T = TypeVar("T")
+
+Offset = Annotated[int, Query(ge=0, le=100_000, description="How many items to skip.")]
+Limit = Annotated[int, Query(ge=1, le=100, description="How many items to return.")]
+DateFrom = Annotated[date | None, Query(description="From this day (YYYY-MM-DD), inclusive.")]
+DateTo = Annotated[date | None, Query(description="To this day (YYYY-MM-DD), inclusive.")]
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def found(item: T | None, what: str) -> T:
+    if item is None:
+        raise HTTPException(status_code=404, detail=f"no such {what}")
+    return item
