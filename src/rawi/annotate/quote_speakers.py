@@ -264,6 +264,9 @@ def _may_start_subject(toks: list[Tok], i: int, names: ArticleNames, objects: bo
         return False  # verbal nouns (أهمية، ضرورة) and pronoun-suffixed words are objects
     if nxt is None or _stops_subject(nxt) or nt in "،,:" or nt in QUOTE_MARKS:
         return True  # a one-word name before the complement (وأضاف لافروف أن)
+    after = toks[i + 2].text if i + 2 < len(toks) else ""
+    if nt.startswith("ل") and (after == ":" or after in COMPLEMENTIZERS or after in QUOTE_MARKS):
+        return True  # a name, then whom it was said to (وأضاف لافروف لكيديه:)
     # two undefined words in a row: a first name and a surname (سيرغي لافروف), or a name and its nisba
     return nxt.is_word and not nt.endswith(("ه", "ة")) and (not nt.startswith("ل") or not is_definite(nt))
 
@@ -372,6 +375,8 @@ def _subject_end(toks: list[Tok], i: int, ents: EntityIndex, names: ArticleNames
                 break  # (نظيره: a pronoun-suffixed noun is no part of the speaker)
             state = "name"
         # state == "name": words of a name the entities stage did not give
+        if w.startswith("لل") and name_len:
+            break  # ستيفان دوجاريك للصحفيين: whom it was said to
         link = j > i and toks[j - 1].text in _NAME_LINKS  # after بن، أبو، عبد any word is a name (أبو سلمية)
         if name_len and not is_definite(w) and not name_word(w) and not link:
             break  # بضرورة، رفضه: what was said begins
@@ -400,7 +405,7 @@ def _object_after_org(w: str, prev: str) -> bool:
     starts a new phrase: the verb's object."""
     nisba = ("ي", "ية", "يه", "يون", "يين")
     w = strip_proclitic(w)
-    ok = w.startswith("ال") and is_definite(prev) and prev.endswith(nisba)
+    ok = w.startswith("ال") and is_definite(prev) and prev.endswith(nisba) and not is_titleish(prev)
     return ok and not w.endswith(nisba) and not is_titleish(w)
 
 
@@ -522,7 +527,9 @@ class ArticleNames:
         return words, view.text[view.orig(first) : view.orig_end(end)]
 
     def is_surname(self, word: str) -> bool:
-        return name_word(word) and bool(self.full_names(word))
+        """A word the article gives as the last word of a full name (لافروف، الجدعان)."""
+        ok = name_word(word) or (is_definite(word) and not is_titleish(word) and word not in FUNCTION)
+        return ok and bool(self.full_names(word))
 
     def canonical(self, words: tuple[str, ...], shown: str) -> tuple[tuple[str, ...], str]:
         """The longest full name of the article that ends with the same surname and holds every word."""
@@ -561,9 +568,7 @@ def name_word(w: str) -> bool:
 def _name_context(prev: str, prev2: str) -> bool:
     """What stands before a full name: a title or honorific (or a title and its genitive: محافظ الطائف), a
     nisba (الروسي), a comma or a colon."""
-    if prev in "،,:(" or is_titleish(prev):
-        return True
-    return is_definite(prev) and (prev.endswith("ي") or is_titleish(prev2))
+    return prev in "،,:(" or is_titleish(prev) or is_definite(prev)
 
 
 def split_title(words: list[str]) -> tuple[int, int]:
@@ -579,7 +584,17 @@ def split_title(words: list[str]) -> tuple[int, int]:
     for k, w in enumerate(words):
         if in_vocab(w, HONORIFICS):
             last_hon = k
-    start = last_hon + 1 if 0 <= last_hon < n - 1 and name_word(words[last_hon + 1]) else None
+    start = None
+    if 0 <= last_hon < n - 1:
+        after = words[last_hon + 1]
+        follow = words[last_hon + 2] if last_hon + 2 < n else ""
+        # after an honorific a name may end in ة (الوزيرة هالة السعيد) or take the article (الأمير الحسين بن
+        # عبدالله) when more of the name follows
+        named_next = bool(follow) and (name_word(follow) or follow in _NAME_LINKS or is_definite(follow))
+        feminine = after.endswith("ة") and not is_definite(after)
+        article = is_definite(after) and not after.endswith(("ي", "ية", "ة")) and not is_titleish(after)
+        if name_word(after) or (named_next and (feminine or article)):
+            start = last_hon + 1
     if start is None:
         starts = [k for k in range(n) if _name_like(words, k)]
         start = starts[-1] if starts else None

@@ -78,7 +78,6 @@ TITLES = vocabulary(
 # علي is the name Ali; the preposition is written على (the view keeps ى)
 PREPOSITIONS = PREPOSITIONS - {"علي", "وعلي"}
 FUNCTION = FUNCTION - {"علي", "وعلي"}
-TITLES = TITLES | frozenset(w + "ة" for w in TITLES if not w.endswith(("ة", "ه", "ي", "ا", "ون", "ين")))
 # Honorifics right before a name (the name starts after the last of them).
 HONORIFICS = vocabulary(
     """الدكتور الدكتوره د المهندس المهندسه الشيخ الشيخه الامير الاميره الملك السلطان السيد السيده الاستاذ
@@ -120,8 +119,16 @@ MEDIA_HEADS = vocabulary(
 SOURCE_HEADS = vocabulary(
     """مصدر مصادر المصدر المصادر مسوول مسوولين مسوولون المسوول المسوولين المتحدث الناطق شهود الشهود
     مصدر مصدرا سكان السكان ناشطون ناشطين الناشطين مراسل مراسلنا خبراء الخبراء"""
+) | vocabulary(
+    """مراقبون مراقبين المراقبين محللون محللين المحللين مختصون مختصين المختصين متخصصون متخصصين معنيون
+    مطلعون مطلعة مقربون مقربين دبلوماسيون دبلوماسيين مسوولة"""
 )
 # Words that, after "بحسب", begin the source (بحسب ما أفاد، حسب ما قاله).
 ATTRIBUTION_WORDS = vocabulary("حسب بحسب وحسب وبحسب حسبما بحسبما وحسبما وبحسبما وفق وفقا طبقا نقلا")
 # A statement as subject (وأوضح البيان أن): it speaks for whoever issued it.
 STATEMENT_NOUNS = vocabulary("البيان بيان البلاغ")
+
+# Plural sources speak too (ويرى مراقبون أن، قال خبراء إن): they head a subject like a title. And every
+# title has its feminine (وزيرة، المتحدثة).
+TITLES = TITLES | SOURCE_HEADS | vocabulary("مدرب لاعب حارس قايد نجم رييسة عضوة")
+TITLES = TITLES | frozenset(w + "ة" for w in TITLES if not w.endswith(("ة", "ه", "ي", "ا", "ون", "ين")))

@@ -371,6 +371,10 @@ class _Finder:
         if form.tense in ("participle", "nominal"):
             return self._sentence_speaker(hit.start, form.gender)
         gender = subject.gender or form.gender
+        if prev and prev[-1] in ("قد", "وقد", "فقد"):
+            pre = _kana_subject(self._back_tokens(hit.start))
+            if pre is not None:  # وكان الوزير فلان قد أعلن: the subject stands between كان and قد
+                return self._resolve(pre, form.gender) if not non_agent([t.text for t in pre]) else None
         if not form.proclitic and prev and not _clause_boundary(prev[-1]) and prev[-1] not in PRONOUN_SUBJECTS:
             pre = _preverbal(self._back_tokens(hit.start))
             if pre is not None:
@@ -459,7 +463,7 @@ class _Finder:
 
     def _organization(self, words: list[Tok], mentions: list[Mention], gender: str, keys: frozenset[str]) -> Speaker:
         """An organization named by a head and its modifiers (وزارة الصحة، شركة أرامكو السعودية)."""
-        cut = next((k for k, t in enumerate(words) if k and self.view.norm[t.start - 1] in QUOTE_MARKS), None)
+        cut = next((k for k, t in enumerate(words) if k and self.view.norm[t.start - 1] in QUOTE_MARKS | {"("}), None)
         if cut is not None:
             words = words[:cut]  # وكالة الأنباء السعودية «واس»: the quoted short name is an alias
         a, b = words[0].start, words[-1].end
@@ -510,7 +514,8 @@ class _Finder:
             return sp.label == "LOC"
         if " " in sp.name or any(old.name == sp.name for old in self.history):
             return False
-        return True
+        word = match_form(sp.name)
+        return not is_titleish(word) and not word.endswith(("ون", "ين"))  # مراقبون، محللين: people
 
     def _sentence_speaker(self, pos: int, gender: str) -> Speaker | None:
         """Who a participle or a nominal cue continues: the speaker of the sentence, else the last one."""
@@ -794,6 +799,17 @@ class _Finder:
             return None
         part = toks[i + sub.first : i + sub.last]
         head = strip_proclitic(part[0].text, MEDIA_HEADS | SOURCE_HEADS | TITLES)
+        if head in STATEMENT_NOUNS:  # حسب بيان صادر عن وزارة البيئة: the issuer is the source
+            after = toks[i + sub.first :]
+            k = next((k for k, t in enumerate(after[:5]) if t.text == "عن"), None)
+            if k is None:
+                return None
+            src = parse_subject(after[k + 1 :], self.ents, self.names)
+            if src.hidden:
+                return None
+            part = after[k + 1 + src.first : k + 1 + src.last]
+            speaker = self._resolve(part, "")
+            return (speaker, part[-1].end) if speaker is not None else None
         if head in MEDIA_HEADS or (head.startswith("ل") and head[1:] in MEDIA_HEADS):
             return None
         mentions = self.ents.within(part[0].start, part[-1].end) if self.ents else []
@@ -912,6 +928,8 @@ def _occasion_start(tok: Tok, verb: Verb) -> bool:
 
 
 def _object_word(w: str) -> bool:
+    if w in ("ما", "كل", "جميع"):
+        return True  # نفى ما تداولته المواقع، أكد كل ما ورد
     return (
         len(w) > 2
         and w not in FUNCTION
@@ -1007,6 +1025,21 @@ def _preverbal(back: list[Tok]) -> list[Tok] | None:
     if k > 0 and not _clause_boundary(back[k - 1].text):
         return None
     return back[k:]
+
+
+_KANA = vocabulary("كان كانت كانوا وكان وكانت وكانوا فكان فكانت")
+
+
+def _kana_subject(back: list[Tok]) -> list[Tok] | None:
+    """The tokens between كان and قد right before a cue (وكان وزير التعليم يوسف البنيان قد أعلن)."""
+    end = len(back) - 1  # back[-1] is قد
+    for k in range(end - 1, max(-1, end - 12), -1):
+        w = back[k].text
+        if w in _KANA:
+            return back[k + 1 : end] if k + 1 < end else None
+        if not back[k].is_word:
+            return None
+    return None
 
 
 def _clause_boundary(w: str) -> bool:

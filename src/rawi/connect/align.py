@@ -4,13 +4,19 @@ Built for what reuse looks like in news and in the PAN/ExAraPlagDet obfuscations
 edits and synonym substitution, phrases moved around, and words shuffled across a whole passage. Word
 order is therefore only a hint; what a reused passage keeps is its vocabulary. So:
 
-1. anchors: the positions (i in the source, j in the target) of rare words that both texts hold;
+1. anchors: the positions (i in the source, j in the target) where both texts hold a rare word, or a
+   pair of consecutive words that are not both common (rare words survive shuffling, word pairs survive
+   synonyms);
 2. clusters: anchors that are close in the target and close in the source form rectangles (a copied
    passage, shuffled or not, is a dense block of anchors; chance matches are scattered);
 3. refinement: each rectangle is trimmed and extended by turns on either side to the stretch of words
    that the other side's passage holds (the best-scoring segment, with every word weighted by its rarity),
    which finds the boundaries to the word whatever the order inside;
-4. overlapping or adjacent passages with consistent offsets are merged, weak ones dropped.
+4. overlapping or adjacent passages with consistent offsets are merged, weak ones dropped, and a target
+   passage keeps only its best place in the source (a source may hold the passage twice).
+
+Parameters were tuned on the dev split of ExAraPlagDet (bench/reuse_pan.py), whose obfuscations span
+verbatim copies to manual paraphrase; see there for the figures.
 
 Offsets are word indexes here; `Passage` turns them into characters of the texts as read.
 """

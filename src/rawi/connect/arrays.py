@@ -11,12 +11,14 @@ import numpy as np
 
 class ArrayStore:
     """Append uint32 arrays, get them back by position. Below `memory_budget` bytes they stay in memory;
-    past it everything moves to a temporary file that is memory-mapped for reading."""
+    past it everything moves to a temporary file that is memory-mapped for reading (the page cache keeps
+    what is read often; resident memory holds only the pages in use)."""
 
-    def __init__(self, memory_budget: int = 256 << 20, folder: str | Path | None = None) -> None:
+    def __init__(self, memory_budget: int = 64 << 20, folder: str | Path | None = None) -> None:
         self.memory_budget = memory_budget
         self.folder = folder
-        self.bounds: list[int] = [0]
+        self.size = 0  # values stored
+        self._bounds: list[np.ndarray] = [np.zeros(1, np.int64)]
         self._chunks: list[np.ndarray] = []
         self._file = None
         self._view: np.ndarray | None = None
@@ -28,18 +30,23 @@ class ArrayStore:
     def spilled(self) -> bool:
         return self._file is not None
 
+    @property
+    def bounds(self) -> np.ndarray:
+        if len(self._bounds) > 1:
+            self._bounds = [np.concatenate(self._bounds)]
+        return self._bounds[0]
+
     def extend(self, values: np.ndarray, bounds: np.ndarray) -> None:
         """Add the arrays values[bounds[k]:bounds[k+1]] for each k."""
-        values = np.ascontiguousarray(values, dtype=np.uint32)
-        base = self.bounds[-1]
-        self.bounds.extend((base + bounds[1:] - bounds[0]).tolist())
-        part = values[bounds[0] : bounds[-1]]
+        part = np.ascontiguousarray(values[bounds[0] : bounds[-1]], dtype=np.uint32)
+        self._bounds.append(self.size + (np.asarray(bounds[1:], np.int64) - bounds[0]))
+        self.size += len(part)
         self._view = None
         if self._file is not None:
             self._file.write(part.tobytes())
             return
         self._chunks.append(part)
-        if self.bounds[-1] * 4 > self.memory_budget:
+        if self.size * 4 > self.memory_budget:
             self._spill()
 
     def _spill(self) -> None:
@@ -53,15 +60,17 @@ class ArrayStore:
         if self._view is None:
             if self._file is not None:
                 self._file.flush()
-                size = self.bounds[-1]
-                self._view = np.memmap(self._file, np.uint32, "r", shape=(size,)) if size else np.zeros(0, np.uint32)
+                self._view = (
+                    np.memmap(self._file, np.uint32, "r", shape=(self.size,)) if self.size else np.zeros(0, np.uint32)
+                )
             else:
                 self._chunks = [np.concatenate(self._chunks)] if len(self._chunks) > 1 else self._chunks
                 self._view = self._chunks[0] if self._chunks else np.zeros(0, np.uint32)
         return self._view
 
     def __getitem__(self, k: int) -> np.ndarray:
-        return self._values()[self.bounds[k] : self.bounds[k + 1]]
+        bounds = self.bounds
+        return self._values()[bounds[k] : bounds[k + 1]]
 
     def close(self) -> None:
         self._view = None

@@ -70,20 +70,21 @@ class SourceIndex:
             return []
         half = max(1, p.window // 2)
         # Each key falls in two overlapping windows: [k*half, k*half + window) for k = pos//half - 1, pos//half.
-        win = np.concatenate((pos // half, pos // half + 1))
-        keys = np.concatenate((keys, keys))
-        pairs = np.unique(np.stack((win, keys)), axis=1)
-        win, keys = pairs[0], pairs[1]
+        windows = int(pos.max()) // half + 2
+        cell = np.sort(np.concatenate((keys * windows + pos // half, keys * windows + pos // half + 1)))
+        cell = cell[np.concatenate(([True], cell[1:] != cell[:-1]))]  # distinct (np.unique hashes: slower)
+        keys, win = cell // windows, cell % windows
         lo = np.searchsorted(self.keys, keys, "left")
         hi = np.searchsorted(self.keys, keys, "right")
         n = hi - lo
-        if not n.sum():
+        total = int(n.sum())
+        if not total:
             return []
         first = np.repeat(lo - np.concatenate(([0], np.cumsum(n)[:-1])), n)
-        src = self.docs[np.arange(int(n.sum())) + first].astype(np.int64)
-        cell = np.repeat(win, n) * self.size + src
-        cells, counts = np.unique(cell, return_counts=True)
-        best = np.zeros(self.size, np.int64)
-        np.maximum.at(best, cells % self.size, counts)
-        found = np.flatnonzero(best >= p.min_shared)
-        return sorted(((int(i), int(best[i])) for i in found), key=lambda x: -x[1])
+        src = self.docs[np.arange(total) + first].astype(np.int64)
+        cells, counts = np.unique(np.repeat(win, n) * self.size + src, return_counts=True)
+        hit = counts >= p.min_shared
+        best: dict[int, int] = {}
+        for source, count in zip((cells[hit] % self.size).tolist(), counts[hit].tolist(), strict=True):
+            best[source] = max(best.get(source, 0), count)
+        return sorted(best.items(), key=lambda x: -x[1])

@@ -14,6 +14,7 @@ large file is read by one process); only compact arrays travel back.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,8 +39,9 @@ class DedupParams:
     shingle: int = 5  # words per shingle
     threshold: float = 0.8  # Jaccard over shingles that makes two texts near duplicates
     lsh: LSHParams = field(default_factory=LSHParams)
-    batch: int = 512  # texts sketched together in one numpy pass
-    memory_budget: int = 256 << 20  # bytes of shingle sets kept in memory before spilling to a temp file
+    batch: int = 512  # texts sketched together in one numpy pass...
+    batch_chars: int = 1 << 20  # ...or fewer, so that one pass stays under ~100 MB of temporary arrays
+    memory_budget: int = 64 << 20  # bytes of shingle sets kept in memory before spilling to a temp file
 
 
 @dataclass(slots=True)
@@ -78,14 +80,16 @@ def sketch_texts(items: Iterable[TextItem | Page | InputError], params: DedupPar
     hasher = MinHasher(params.lsh.num_perm, params.lsh.seed)
     texts: list[TextItem] = []
     errors: list[tuple[str, str]] = []
+    chars = 0
     for item in items:
         if isinstance(item, InputError):
             errors.append((item.source, item.problem))
             continue
         texts.append(text_item(item) if isinstance(item, Page) else item)
-        if len(texts) >= params.batch:
+        chars += len(texts[-1].text)
+        if len(texts) >= params.batch or chars >= params.batch_chars:
             batch = sketch_batch(texts, params, hasher)
-            batch.errors, errors, texts = errors, [], []
+            batch.errors, errors, texts, chars = errors, [], [], 0
             yield batch
     if texts or errors:
         batch = sketch_batch(texts, params, hasher)
@@ -112,7 +116,7 @@ class Corpus:
 
     def add(self, batch: SketchBatch) -> None:
         self.ids += batch.ids
-        self.outlets += batch.outlets
+        self.outlets += [sys.intern(o) if o else o for o in batch.outlets]  # a handful of outlets, many texts
         self.times += batch.times
         self._words.append(batch.words)
         self._digests.append(batch.digests)
@@ -215,6 +219,8 @@ def _exact_duplicates(digests: np.ndarray, empty: np.ndarray, counts: Counter[st
 
 def _band_keys_without_empty(keys: np.ndarray, empty: np.ndarray) -> np.ndarray:
     """Empty texts match nothing: band keys no other text has."""
+    if not empty.any():
+        return keys
     keys = keys.copy()
     n, bands = keys.shape
     keys[empty] = (np.arange(n, dtype=np.uint64)[empty, None] << np.uint64(40)) + np.arange(bands, dtype=np.uint64)
