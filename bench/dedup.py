@@ -241,11 +241,12 @@ print(json.dumps({"texts": len(corpus), "groups": len(result.groups), "seconds":
 """
 
 
-def memory(scales: list[int]) -> list[dict]:
+def memory(scales: list[int], keep: Path | None) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="rawi-dedup-") as tmp:
-        folder = Path(tmp)
-        print(f"  writing {max(scales) - 1} perturbed copies …")
+        folder = keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"  writing {max(scales) - 1} perturbed copies to {folder} …")
         write_copies(folder, max(scales))
         for k in scales:
             paths = files() + [str(folder / f"copy{c:02d}-{Path(f).name}") for c in range(1, k) for f in files()]
@@ -275,6 +276,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200, help="true pairs re-checked on string shingles")
     parser.add_argument("--datasketch", action="store_true")
     parser.add_argument("--scale", default="", help="e.g. 1,2,5,10: memory on k-times the corpus")
+    parser.add_argument("--copies", type=Path, help="keep the perturbed copies in this folder (reused next time)")
     parser.add_argument("--skip", default="", help="comma list of parts to skip: time,recall")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -293,7 +295,7 @@ def main() -> None:
         report["datasketch"] = datasketch_baseline(args.threshold)
     if args.scale:
         print("memory:")
-        report["memory"] = memory([int(k) for k in args.scale.split(",")])
+        report["memory"] = memory([int(k) for k in args.scale.split(",")], args.copies)
     out = ROOT / "bench" / "results" / "dedup.json"
     previous = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
     out.write_text(json.dumps({**previous, **report}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -53,8 +53,9 @@ def main() -> None:
     registry = EntityRegistry()
     t0 = time.perf_counter()
     for i, t in enumerate(texts):
-        art = Article(id=str(i), page_id=str(i), position=0, role="main", title=None, subheadings=[],
-                      paragraphs=t.split("\n"))
+        art = Article(
+            id=str(i), page_id=str(i), position=0, role="main", title=None, subheadings=[], paragraphs=t.split("\n")
+        )
         annotate_entities(art, registry)
     full_s = time.perf_counter() - t0
 

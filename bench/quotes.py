@@ -3,11 +3,12 @@
     .venv/bin/python bench/quotes.py                 # the first 3000 articles
     .venv/bin/python bench/quotes.py --articles 10000 --repeat 3
 
-Times the analyze pipeline as `rawi analyze --format jsonl` runs it on the same pages (read, segment,
-annotators, JSON rendering; the boilerplate pass is left out because it is the same with or without
-quotes), once with no annotators ("segment only") and once with `annotate_quotes` alone ("segment +
-quotes"), alternating runs and keeping the fastest of each so that other load on the machine counts
-least. CPU time of this process (time.process_time) is what is measured. It also prints the time of
+Times the analyze pipeline as `rawi analyze --format jsonl` runs it on the same pages (segment,
+annotators, JSON rendering; reading and the boilerplate pass are left out because they are the same
+with or without quotes), once with no annotators ("segment only") and once with `annotate_quotes` alone
+("segment + quotes"); then with the other annotators `rawi analyze` runs (default_annotators), without
+and with quotes. Runs alternate and the fastest of each counts, so that other load on the machine counts
+least; CPU time of this process (time.process_time) is what is measured. It also prints the time of
 quote finding alone per article, the quotes found per article, and precision/recall on the seed pages.
 Results go to bench/results/quotes.json with the machine description.
 """
@@ -84,17 +85,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=3000, help="pages of SaudiNewsNet to run on")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each pipeline; the fastest counts")
+    parser.add_argument("--segment-only", action="store_true", help="skip the run with the other annotators")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
+    from rawi.annotate.pipeline import default_annotators
     from rawi.annotate.quotes import annotate_quotes
 
     pages = load_pages(args.articles)
-    run_pipeline(pages[:200], [annotate_quotes])  # warm caches and lazy tables before timing
-    base, with_quotes = [], []
+    others = [step for step in default_annotators() if step is not annotate_quotes]
+    run_pipeline(pages[:200], [*others, annotate_quotes])  # warm caches, models and lazy tables before timing
+    base, with_quotes, full, full_quotes = [], [], [], []
     for _ in range(args.repeat):
         base.append(run_pipeline(pages, [])[0])
         t, articles, quotes = run_pipeline(pages, [annotate_quotes])
         with_quotes.append(t)
+        if not args.segment_only:
+            full.append(run_pipeline(pages, others)[0])
+            full_quotes.append(run_pipeline(pages, [*others, annotate_quotes])[0])
     alone, n_articles = quotes_alone(pages)
     b, q = min(base), min(with_quotes)
     row = {
@@ -106,6 +113,7 @@ def main() -> None:
         "segment_plus_quotes_s": round(q, 3),
         "added_pct": round(100 * (q - b) / b, 1),
         "quotes_alone_ms_per_article": round(1000 * alone / max(1, n_articles), 4),
+        "analyze_annotators": [step.__name__ for step in others],
         "seed_quality": seed_quality(),
     }
     print(f"{'pages':>8} {'articles':>9} {'segment only':>13} {'+ quotes':>9} {'added':>7} {'quotes/art':>11}")
@@ -113,6 +121,13 @@ def main() -> None:
         f"{row['pages']:>8} {row['articles']:>9} {b:>12.2f}s {q:>8.2f}s {row['added_pct']:>6.1f}% "
         f"{row['quotes_per_article']:>11}"
     )
+    if full:
+        f, fq = min(full), min(full_quotes)
+        row.update(
+            analyze_s=round(f, 3), analyze_plus_quotes_s=round(fq, 3), analyze_added_pct=round(100 * (fq - f) / f, 1)
+        )
+        names = ", ".join(row["analyze_annotators"]) or "none"
+        print(f"rawi analyze ({names}): {f:.2f}s, with quotes {fq:.2f}s: +{row['analyze_added_pct']}%")
     print(f"quote finding alone: {row['quotes_alone_ms_per_article']} ms per article")
     print(f"seed pages: precision {row['seed_quality']['precision']}, recall {row['seed_quality']['recall']}")
     out = ROOT / "bench" / "results" / "quotes.json"

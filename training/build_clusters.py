@@ -29,7 +29,7 @@ from sklearn.utils.extmath import randomized_svd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from rawi.text import match_form  # noqa: E402
+from rawi.text import match_form
 
 log = logging.getLogger("clusters")
 

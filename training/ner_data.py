@@ -11,8 +11,7 @@ from pathlib import Path
 
 WIKIFANE_CLASSES = {
     "wPER": "Politician Religious_PER Artist Other_PER Scientist Athlete Businessperson Engineer Lawyer Police",
-    "wORG": "Government Non-Governmental Commercial Educational Media Religious_ORG Entertainment "
-    "Medical-Science",
+    "wORG": "Government Non-Governmental Commercial Educational Media Religious_ORG Entertainment Medical-Science",
     "wSPORT": "Sports",
     "wGPE": "Nation Population-Center State-or-Province County-or-District GPE-Cluster Continent",
     "wGEO": "Water-Body Land-Region-Natural Path",
@@ -68,9 +67,9 @@ WIKIFANE_TO_ANERCORP = {
     **{c: "PERS" for c in WIKIFANE_CLASSES["wPER"].split()},
     **{c: "ORG" for c in (WIKIFANE_CLASSES["wORG"] + " Sports").split()},
     **{c: "LOC" for c in (WIKIFANE_CLASSES["wGPE"] + " " + WIKIFANE_CLASSES["wGEO"] + " Airport").split()},
-    **{c: "MISC" for c in "Building-Grounds Book Movie Sound Software Hardware Drug Air Water Land".split()},
+    **{c: "MISC" for c in [*WIKIFANE_CLASSES["wART"].split(), "Building-Grounds", "Drug", "Air", "Water", "Land"]},
 }
-_SUFFIXES = frozenset("ه ها هم هما هن نا كم كما كن ي".split())
+_SUFFIXES = frozenset(["ه", "ها", "هم", "هما", "هن", "نا", "كم", "كما", "كن", "ي"])
 
 
 def wikifane_sentences(path: Path) -> list[tuple[list[str], list[str]]]:

@@ -1,16 +1,22 @@
 """Train the named-entity CRF shipped in src/rawi/models/.
 
-Reproduce (from the repository root, with ../shared beside it; about N minutes on 2 cores):
+Reproduce (from the repository root, with ../shared beside it; about 8 minutes on 2 cores):
 
     .venv/bin/pip install python-crfsuite numpy scipy scikit-learn
     .venv/bin/python training/build_clusters.py --shared ../shared \
-        --extra ../shared/ner/anercorp/train.txt --out src/rawi/models/ner_clusters.tsv.gz
-    .venv/bin/python training/train_ner.py --shared ../shared --out src/rawi/models
+        --extra ../shared/ner/anercorp/train.txt --out /tmp/ner_clusters_w2.tsv.gz
+    .venv/bin/python training/build_clusters.py --shared ../shared \
+        --extra ../shared/ner/anercorp/train.txt --window 1 --dim 100 --ks 100 500 2500 \
+        --merge /tmp/ner_clusters_w2.tsv.gz --out src/rawi/models/ner_clusters.tsv.gz
+    .venv/bin/python training/train_ner.py --shared ../shared --out src/rawi/models --c1 0.02 --c2 0.05
 
+The first two commands learn word clusters on SaudiNewsNet (two clusterings: window 2 and window 1,
+three granularities each); the last writes the gazetteer (ANERgazet + WikiFANE names) and the CRF.
 The development split is the last 10% of ANERcorp train.txt's sentences (fixed). The script trains on
-the other 90%, reports dev precision/recall/F1 per label and micro-averaged, then (unless --dev-only)
-trains the shipped model on all of train.txt with the same settings. Training is deterministic
-(L-BFGS, no sampling), so the same inputs give the same model.
+the other 90%, prints dev precision/recall/F1 per label and micro-averaged (CRF alone, then with the
+document-level propagation that `rawi ner tag` applies), then, unless --dev-only, trains the shipped
+model on all of train.txt with the same settings. Every step is seeded or deterministic (k-means and
+SVD seeds, L-BFGS), so the same inputs give the same model.
 """
 
 from __future__ import annotations
@@ -25,10 +31,11 @@ from pathlib import Path
 import pycrfsuite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ner_data import anergazet_entries, wikifane_entries, wikifane_sentences  # noqa: E402
+from ner_data import anergazet_entries, wikifane_entries, wikifane_sentences
 
-from rawi.annotate import conll  # noqa: E402
-from rawi.annotate.ner_features import Featurizer, Resources  # noqa: E402
+from rawi.annotate import conll
+from rawi.annotate.entities import NerModel, tag_document
+from rawi.annotate.ner_features import Featurizer, Resources
 
 log = logging.getLogger("train_ner")
 
@@ -80,8 +87,13 @@ def main() -> None:
     ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--iters", type=int, default=250)
     ap.add_argument("--no-wikifane", action="store_true", help="leave WikiFANE names out of the gazetteer")
-    ap.add_argument("--wikifane-train", type=int, default=0, metavar="N",
-                    help="add the first N WikiFANE sentences (re-tokenized, ANERcorp labels) to training")
+    ap.add_argument(
+        "--wikifane-train",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add the first N WikiFANE sentences (re-tokenized, ANERcorp labels) to training",
+    )
     ap.add_argument("--keep-dev", action="store_true", help="keep the dev-split model (ner_dev.crfsuite)")
     ap.add_argument("--dev-only", action="store_true", help="report dev scores, do not write the model")
     args = ap.parse_args()
@@ -96,8 +108,9 @@ def main() -> None:
     gaz_path = args.out / "ner_gazetteer.tsv.gz"
     write_gazetteer(entries, gaz_path)
     res = Resources.load(str(clusters), str(gaz_path))
-    log.info("%d cluster words, %d gazetteer words, %d phrases", len(res.clusters), len(res.gazetteer),
-             len(res.phrases))
+    log.info(
+        "%d cluster words, %d gazetteer words, %d phrases", len(res.clusters), len(res.gazetteer), len(res.phrases)
+    )
     fz = Featurizer(res)
 
     sents = load_sentences(args.shared / "ner/anercorp/train.txt")
@@ -117,8 +130,13 @@ def main() -> None:
     dev_model = args.out / "ner_dev.crfsuite"
     train(tr_x, [y for _, y in train_s], dev_model, args.c1, args.c2, args.iters)
     log.info("dev model trained (%.0fs)", time.time() - t0)
-    pred = [t for p in tag_all(dev_model, dev_x) for t in p]
     gold = [t for _, y in dev_s for t in y]
+    pred = [t for p in tag_all(dev_model, dev_x) for t in p]
+    print("dev split, CRF alone:")
+    print(conll.format_scores(conll.evaluate(gold, pred)))
+    model = NerModel(dev_model.read_bytes(), res)
+    pred = [t for p in tag_document(model, [t for t, _ in dev_s]) for t in p]
+    print("dev split, with document-level propagation (as `rawi ner tag`):")
     print(conll.format_scores(conll.evaluate(gold, pred)))
     if not args.keep_dev:
         dev_model.unlink()

@@ -115,7 +115,5 @@ def format_scores(scores: dict[str, Score]) -> str:
     lines = [f"{'label':<8}{'precision':>10}{'recall':>10}{'f1':>10}{'gold':>8}{'pred':>8}"]
     for typ, s in scores.items():
         name = "micro" if typ == "ALL" else typ
-        lines.append(
-            f"{name:<8}{s.precision:>10.4f}{s.recall:>10.4f}{s.f1:>10.4f}{s.tp + s.fn:>8}{s.tp + s.fp:>8}"
-        )
+        lines.append(f"{name:<8}{s.precision:>10.4f}{s.recall:>10.4f}{s.f1:>10.4f}{s.tp + s.fn:>8}{s.tp + s.fp:>8}")
     return "\n".join(lines)

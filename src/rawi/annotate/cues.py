@@ -10,21 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from rawi.annotate.ner_features import wordset
 from rawi.text import Token, match_form
 
 # An indefinite head followed by definite words names an organization: وزارة الخارجية الروسية.
-_ORG_HEADS = frozenset(
-    match_form(w)
-    for w in "وزارة هيئة منظمة وكالة مؤسسة جامعة محكمة سفارة مفوضية رئاسة".split()
-)
+_ORG_HEADS = wordset("وزارة هيئة منظمة وكالة مؤسسة جامعة محكمة سفارة مفوضية رئاسة")
 # Outlets are introduced by these (وكالة سبوتنيك، قناة BBC) and credited after "المصدر:".
-_MEDIA_HEADS = frozenset(match_form(w) for w in "وكالة صحيفة جريدة مجلة قناة شبكة موقع إذاعة".split())
-_SOURCE_CUES = frozenset(match_form(w) for w in "المصدر المصادر".split())
+_MEDIA_HEADS = wordset("وكالة صحيفة جريدة مجلة قناة شبكة موقع إذاعة")
+_SOURCE_CUES = wordset("المصدر المصادر")
 _CITE_CUES = (("وفقا", "ل"), ("نقلا", "عن"), ("بحسب",), ("حسب",))  # in matching form
 # Places announced by a settlement noun: في منطقتي بريانسك وكورسك.
-_PLACE_HEADS = frozenset(
-    match_form(w) for w in "منطقة منطقتي مدينة مدينتي بلدة بلدتي قرية قريتي مقاطعة مقاطعتي إقليم ولاية".split()
-)
+_PLACE_HEADS = wordset("منطقة منطقتي مدينة مدينتي بلدة بلدتي قرية قريتي مقاطعة مقاطعتي إقليم ولاية")
 _PRO = ("و", "ف", "ب", "ل", "ك")
 _MAX_NAME = 3
 

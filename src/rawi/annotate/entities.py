@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import pairwise
 
 import pycrfsuite
 
 from rawi.annotate.cues import cue_mentions
+from rawi.annotate.names import MEDIA_HEADS, EntityRegistry, is_nisba, rank, resolve_article
 from rawi.annotate.ner_features import Featurizer, Resources
 from rawi.errors import RawiError
-from rawi.annotate.names import MEDIA_HEADS, EntityRegistry, is_nisba, rank, resolve_article
 from rawi.model import Article
 from rawi.text import Token, match_form, tokenize
 
@@ -59,9 +60,10 @@ class NerModel:
                 f"the NER model files {missing} are missing from {folder}; "
                 "rebuild them with training/train_ner.py or reinstall rawi"
             )
-        with resources.as_file(folder / _MODEL_FILES[1]) as clusters, resources.as_file(
-            folder / _MODEL_FILES[2]
-        ) as gazetteer:
+        with (
+            resources.as_file(folder / _MODEL_FILES[1]) as clusters,
+            resources.as_file(folder / _MODEL_FILES[2]) as gazetteer,
+        ):
             res = Resources.load(str(clusters), str(gazetteer))
         return cls((folder / _MODEL_FILES[0]).read_bytes(), res)
 
@@ -222,7 +224,7 @@ def _outlet_spans(text: str, toks: Sequence[Token], found: list[RawMention]) -> 
 
 
 def _split_coordination(text: str, m: RawMention) -> list[RawMention]:
-    """"بريانسك وكورسك" is two places: cut a place or person span before a word whose و is a clitic
+    """ "بريانسك وكورسك" is two places: cut a place or person span before a word whose و is a clitic
     (the bare word is at least as frequent as the whole). ANERcorp's CoNLL path keeps its own spans."""
     if m.label not in ("LOC", "PER"):
         return [m]
@@ -238,7 +240,7 @@ def _split_coordination(text: str, m: RawMention) -> list[RawMention]:
         return [m]
     out = []
     bounds = [0, *cuts, len(toks)]
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in pairwise(bounds):
         start, end = m.start + toks[a].start, m.start + toks[b - 1].end
         if a and text[start] == "و":
             start += 1  # the conjunction is not part of the name

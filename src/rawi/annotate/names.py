@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
+from rawi.annotate.ner_features import wordset
 from rawi.model import stable_id
 from rawi.text import match_form, tokenize
 
@@ -32,23 +33,17 @@ _PRO1 = ("و", "ف")
 _PRO2 = ("ب", "ل", "ك")
 
 # Heads of titles that stand in apposition before a person's name.
-TITLE_HEADS = frozenset(
-    match_form(w)
-    for w in """وزير وزيرة الوزير الوزيرة رئيس رئيسة الرئيس الرئيسة نائب النائب ملك الملك ملكة الملكة أمير
+TITLE_HEADS = wordset("""وزير وزيرة الوزير الوزيرة رئيس رئيسة الرئيس الرئيسة نائب النائب ملك الملك ملكة الملكة أمير
     الأمير ولي سفير السفير مستشار المستشار المستشارة المتحدث الناطق زعيم الزعيم قائد القائد مدير المدير
-    الأمين أمين المبعوث مبعوث المندوب مندوب حاكم الحاكم محافظ المحافظ المرشد المفوض مفوض""".split()
-)
+    الأمين أمين المبعوث مبعوث المندوب مندوب حاكم الحاكم محافظ المحافظ المرشد المفوض مفوض""")
 # Heads whose definite form with the nationality alone names the same person: وزير الخارجية الروسي →
 # الوزير الروسي. Not رئيس: رئيس الوزراء الفرنسي is not الرئيس الفرنسي.
-_SHORTENABLE = frozenset(match_form(w) for w in "وزير وزيرة سفير مستشار مبعوث مندوب".split())
+_SHORTENABLE = wordset("وزير وزيرة سفير مستشار مبعوث مندوب")
 # Heads of organization names that a definite noun refers back to: الوزارة → وزارة الخارجية.
-ORG_HEADS = frozenset(
-    match_form(w)
-    for w in """وزارة هيئة منظمة وكالة شركة جامعة لجنة مؤسسة جمعية حركة محكمة سفارة قناة صحيفة
-    جريدة مجلة""".split()
-)
+ORG_HEADS = wordset("""وزارة هيئة منظمة وكالة شركة جامعة لجنة مؤسسة جمعية حركة محكمة سفارة قناة صحيفة
+    جريدة مجلة""")
 # Heads dropped when comparing organization names: "وكالة سبوتنيك" is "سبوتنيك".
-MEDIA_HEADS = frozenset(match_form(w) for w in "وكالة وكاله صحيفة جريدة مجلة قناة شركة موقع".split())
+MEDIA_HEADS = wordset("وكالة وكاله صحيفة جريدة مجلة قناة شركة موقع")
 
 
 @cache
@@ -214,9 +209,8 @@ class EntityRegistry:
         longest = max((len(n) for n in names), default=0)
         for name in sorted(names, key=len, reverse=True):
             hit = self._by_key.get((group, _key(name)))
-            if hit and (len(name) > 1 or longest == 1):
-                if any(same_name(name, o) for o in self._by_id[hit].names):
-                    return hit
+            if hit and (len(name) > 1 or longest == 1) and any(same_name(name, o) for o in self._by_id[hit].names):
+                return hit
         for name in names:
             if len(name) < 2 and longest > 1:
                 continue
@@ -247,8 +241,9 @@ class EntityRegistry:
                 return cands.pop()
         return None
 
-    def link(self, label: str, names: Sequence[tuple[str, ...]], full_forms: Sequence[str],
-             surfaces: Sequence[str]) -> Entity:
+    def link(
+        self, label: str, names: Sequence[tuple[str, ...]], full_forms: Sequence[str], surfaces: Sequence[str]
+    ) -> Entity:
         """The entity these names denote, created when new; records the forms seen."""
         names = [n for n in names if n]
         eid = self.find(label, names) if names else None
@@ -364,8 +359,14 @@ def resolve_article(text: str, found: Sequence[object], registry: EntityRegistry
             continue
         eid, label, canonical = result[m.cluster]
         items.append(
-            {"start": m.start, "end": m.end, "text": text[m.start : m.end], "label": label,
-             "entity_id": eid, "canonical": canonical}
+            {
+                "start": m.start,
+                "end": m.end,
+                "text": text[m.start : m.end],
+                "label": label,
+                "entity_id": eid,
+                "canonical": canonical,
+            }
         )
     return items
 
@@ -471,9 +472,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
     out: list[_Mention] = []
     for a, b, person in spans:
         if not any(taken[a:b]):
-            out.append(
-                _Mention(toks[a].start, toks[b - 1].end, "PER", "", "title", words=person.words, ref=person)
-            )
+            out.append(_Mention(toks[a].start, toks[b - 1].end, "PER", "", "title", words=person.words, ref=person))
             for k in range(a, b):
                 taken[k] = True
     if not bindings:
@@ -502,9 +501,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
             nxt = tok_mf[i + n] if i + n < len(toks) else ""
             if is_nisba(nxt):
                 break  # وزير الخارجية الأمريكي: another minister
-            out.append(
-                _Mention(toks[i].start, toks[i + n - 1].end, "PER", "", "title", words=person.words, ref=person)
-            )
+            out.append(_Mention(toks[i].start, toks[i + n - 1].end, "PER", "", "title", words=person.words, ref=person))
             hit = n
             break
         if hit:
@@ -518,8 +515,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
 
 def _org_anaphors(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -> list[_Mention]:
     """A definite head noun alone (الوزارة) refers to the last organization named with that head."""
-    orgs = sorted((m for m in ments if m.label == "ORG" and m.words and m.words[0] in ORG_HEADS),
-                  key=lambda m: m.start)
+    orgs = sorted((m for m in ments if m.label == "ORG" and m.words and m.words[0] in ORG_HEADS), key=lambda m: m.start)
     out: list[_Mention] = []
     if not orgs:
         return out
@@ -579,8 +575,11 @@ def _cluster(ments: list[_Mention]) -> dict[int, list[_Mention]]:
         g = full_index.get((grp, idn))
         if g is None:
             g = next(
-                (k for k, d in enumerate(distinct)
-                 if _group(groups[k][0].label) == grp and any(same_name(idn, o) for o in d)),
+                (
+                    k
+                    for k, d in enumerate(distinct)
+                    if _group(groups[k][0].label) == grp and any(same_name(idn, o) for o in d)
+                ),
                 None,
             )
         put(m, g)

@@ -64,7 +64,7 @@ _LEXICON = """
 توقع|يتوقع|متوقعا||
 رجح|يرجح|مرجحا||
 استبعد|يستبعد|مستبعدا||N
-اعتقد|يعتقد|معتقدا||
+-|يعتقد|معتقدا||
 راي|يري|-||B
 ابلغ|يبلغ|-||A
 اخبر|يخبر|-||A
@@ -158,8 +158,9 @@ def cue_forms() -> dict[str, CueForm]:
     bases: list[tuple[str, CueForm]] = []
     for line in _LEXICON.strip().splitlines():
         past, present, participle, preps, flags = line.split("|")
-        verb = Verb(past, tuple(v for p in preps.split() for v in spellings(p)), flags)
-        for word, gender, plural in _past_forms(past):
+        verb = Verb(past if past != "-" else present, tuple(v for p in preps.split() for v in spellings(p)), flags)
+        # (no past form where it is mostly something else: اعتقد is the first person "I think" in quotes)
+        for word, gender, plural in _past_forms(past) if past != "-" else []:
             bases.append((word, CueForm(verb, "past", gender, plural, 0, "")))
             if not plural:
                 # object pronouns only where the verb takes an object (إشارة is no أشاره)
@@ -209,9 +210,9 @@ def find_cues(view: ArticleView) -> list[CueHit]:
         ambiguous = form.verb is not None and form.verb.has("B") and not form.proclitic
         i = norm.find(word)
         while i >= 0:
-            if (i == 0 or not _is_letter(norm[i - 1])) and (i + n >= len(norm) or not _is_letter(norm[i + n])):
-                if not ambiguous or _opens_clause(norm, i):
-                    hits.append(CueHit(i, i + n, form))
+            whole = (i == 0 or not _is_letter(norm[i - 1])) and (i + n >= len(norm) or not _is_letter(norm[i + n]))
+            if whole and (not ambiguous or _opens_clause(norm, i)):
+                hits.append(CueHit(i, i + n, form))
             i = norm.find(word, i + n)
     hits.sort(key=lambda h: h.start)
     return hits
@@ -222,7 +223,7 @@ def _opens_clause(norm: str, i: int) -> bool:
     k = i - 1
     while k >= 0 and norm[k] == " ":
         k -= 1
-    return k < 0 or norm[k] in ".،,:؛!?؟\n\"«»“”()-–"
+    return k < 0 or norm[k] in '.،,:؛!?؟\n"«»“”()-–'
 
 
 def _is_letter(ch: str) -> bool:

@@ -20,15 +20,13 @@ from typing import Any
 from rawi.annotate.quote_cues import cue_forms
 from rawi.annotate.quote_text import QUOTE_MARKS, ArticleView, Tok
 from rawi.annotate.quote_words import (
-    TITLE_MODIFIERS,
-    vocabulary,
     ADVERBS,
-    MEDIA_HEADS,
     COMPLEMENTIZERS,
     COMPLEMENTIZERS_PRONOUN,
     FUNCTION,
     HONORIFIC_PRONOUNS,
     HONORIFICS,
+    MEDIA_HEADS,
     NON_AGENTS,
     OCCASION_NOUNS,
     ORG_HEADS,
@@ -36,8 +34,11 @@ from rawi.annotate.quote_words import (
     PREPOSITIONS,
     SPEECH_NOUNS,
     TIME_WORDS,
+    TITLE_MODIFIERS,
     TITLES,
+    vocabulary,
 )
+from rawi.text import match_form
 
 _MAX_SUBJECT = 14  # tokens of a subject phrase, apposition included
 _NAME_LABELS = ("PER", "ORG", "LOC", "MISC")
@@ -142,6 +143,7 @@ def is_definite(word: str) -> bool:
 
 
 _TITLEISH = TITLES | HONORIFICS | ORG_HEADS | ORG_HEADS_DEFINITE
+_PREPOSITION_STEMS = vocabulary("خلال في عن من مع لدي امام بين حول عند علي الي ل ب من")
 _CONSTRUCT_HEADS = (TITLES | ORG_HEADS) - HONORIFICS  # heads a genitive follows: رئيس لجنة، مدير فرع
 # Words after a title that are no name: مدير عام، شهود عيان، النائب الأول
 _NOT_NAMES = TITLE_MODIFIERS | frozenset(("مساعد", "تنفيذي"))
@@ -160,6 +162,9 @@ def _stops_subject(tok: Tok) -> bool:
 def _stop_word(w: str) -> bool:
     if not w[0].isalpha():
         return True
+    for suffix in ("هما", "هم", "ها", "ه", "هن"):
+        if w.endswith(suffix) and w[: -len(suffix)] in _PREPOSITION_STEMS:
+            return True  # عنها، فيه، عليهم: a preposition with its pronoun
     return (
         w in COMPLEMENTIZERS
         or w in COMPLEMENTIZERS_PRONOUN
@@ -196,6 +201,10 @@ def parse_subject(
     first = toks[i]
     if first.text in HONORIFIC_PRONOUNS:
         return Subject(i + 1, i + 1, True, addressee=addressee)
+    if first.text in QUOTE_MARKS:
+        k = _quoted_name_end(toks, i)
+        if k is not None:  # وشدد "عسيري" على أن: a name in quote marks
+            return Subject(i, k, False, addressee=addressee)
     mention = ents.covering(first.start) if first.is_word else None
     kunya = first.text in ("ام", "ابو") and i + 1 < len(toks) and name_word(toks[i + 1].text)
     if mention is None and not kunya and (_stops_subject(first) or not _may_start_subject(toks, i, names, objects)):
@@ -220,7 +229,7 @@ def _opens_addressee(toks: list[Tok], i: int, prep_l: bool) -> bool:
     nxt = toks[i + 1].text if i + 1 < len(toks) else ""
     if w.startswith("لل") or w[1:] in MEDIA_HEADS or w[1:] in ORG_HEADS:
         return True
-    return i > 0 and nxt in ":،," or (i == 0 and bool(nxt) and is_titleish(nxt))
+    return (i > 0 and nxt in ":،,") or (i == 0 and bool(nxt) and is_titleish(nxt))
 
 
 def _skip_addressee(toks: list[Tok], i: int) -> int:
@@ -246,29 +255,51 @@ def _skip_addressee(toks: list[Tok], i: int) -> int:
 
 
 def _may_start_subject(toks: list[Tok], i: int, names: ArticleNames, objects: bool = True) -> bool:
-    """Whether the word at i begins a subject, not an object (أكد دعم المملكة) or a hidden subject's complement."""
+    """Whether the word at i begins a subject, not an object (أكد دعم المملكة) or a hidden subject's complement.
+    A surname the article gives in full (الجدعان after محمد الجدعان) always does."""
     w = toks[i].text
-    if is_titleish(w) or in_vocab(w, NON_AGENTS) or names.is_surname(strip_proclitic(w)):
+    if is_titleish(w) or in_vocab(w, NON_AGENTS):
         return True  # (a non-agent subject makes the caller drop the cue)
+    return _looks_like_subject(toks, i, w, objects) or names.is_surname(strip_proclitic(w))
+
+
+def _looks_like_subject(toks: list[Tok], i: int, w: str, objects: bool) -> bool:
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     nt = nxt.text if nxt is not None else ""
     before_complement = nxt is None or nt in COMPLEMENTIZERS or nt in COMPLEMENTIZERS_PRONOUN or nt in ":،,"
+    if before_complement or nt in QUOTE_MARKS:
+        return not _pronoun_suffixed(w) and w not in FUNCTION and not w.endswith("ة")
+    if _pronoun_suffixed(w):
+        return False  # عزمها، حالته: a noun with a pronoun is what was said, not who said it
+    occasion = nt in ("في", "خلال", "ل", "امس", "اليوم", "عبر", "امام", "لدى") or (nt.startswith("لل") and len(nt) > 3)
     if is_definite(w):
-        # وقال القحطاني في حديثه: a definite surname; أكد الالتزام بـ: an object (for verbs that take one)
-        if not objects or before_complement or nt in QUOTE_MARKS or nt == "في" or nt == "ل":
+        # وقال القحطاني في حديثه: a definite surname; أكد الالتزام بـ، واختتم التدريب بتمارين: objects
+        if occasion or (not objects and is_definite(nt) and not _stops_subject(nxt)):
             return True
         return w.endswith("ي") and nxt is not None and nxt.is_word and not is_definite(nt) and not _stops_subject(nxt)
     if w in ("ام", "ابو") and nxt is not None and name_word(nt):
         return True  # أم أحمد، أبو محمد
     if w.endswith(("ه", "ة")) or w in FUNCTION:
         return False  # verbal nouns (أهمية، ضرورة) and pronoun-suffixed words are objects
-    if nxt is None or _stops_subject(nxt) or nt in "،,:" or nt in QUOTE_MARKS:
-        return True  # a one-word name before the complement (وأضاف لافروف أن)
+    if occasion:
+        return True  # a one-word name before the occasion (وأضاف لافروف في بيان)
+    if nxt is None or not nxt.is_word or nt in PREPOSITIONS or nt in FUNCTION:
+        return False  # أقر عددًا من العقوبات: an object before its preposition
     after = toks[i + 2].text if i + 2 < len(toks) else ""
     if nt.startswith("ل") and (after == ":" or after in COMPLEMENTIZERS or after in QUOTE_MARKS):
         return True  # a name, then whom it was said to (وأضاف لافروف لكيديه:)
     # two undefined words in a row: a first name and a surname (سيرغي لافروف), or a name and its nisba
     return nxt.is_word and not nt.endswith(("ه", "ة")) and (not nt.startswith("ل") or not is_definite(nt))
+
+
+_PRONOUNS = ("ها", "هم", "هما", "هن", "كم", "نا")
+
+
+def _pronoun_suffixed(w: str) -> bool:
+    """A word that ends in an attached pronoun (عزمها، لاعبيه، حالته): no part of a name."""
+    if w.endswith("الله"):
+        return False
+    return (w.endswith(_PRONOUNS) and len(w) > 4) or (w.endswith("ه") and len(w) > 3)
 
 
 def _quoted_name_end(toks: list[Tok], j: int) -> int | None:
@@ -279,8 +310,8 @@ def _quoted_name_end(toks: list[Tok], j: int) -> int | None:
     if k == j + 1 or k >= len(toks) or toks[k].text not in QUOTE_MARKS:
         return None
     nxt = toks[k + 1] if k + 1 < len(toks) else None
-    if nxt is not None and not (_stops_subject(nxt) or nxt.text in "،,:"):
-        return None
+    if nxt is not None and not (_stops_subject(nxt) or nxt.text in "،,:" or is_definite(nxt.text)):
+        return None  # (صحيفة "صن" البريطانية: an adjective may follow the quoted name)
     return k + 1
 
 
@@ -304,7 +335,11 @@ def _subject_end(toks: list[Tok], i: int, ents: EntityIndex, names: ArticleNames
             # الخارجية الروسي) stays a title. Organizations and places are read by the grammar below.
             title = is_titleish(w)
             linked = j > i and toks[j - 1].text in _NAME_LINKS  # أبو | سلمية
-            if named and not title and not linked and (state != "title_after" or w.startswith("ل")):
+            # سيرغي | لافروف: the mention goes on with the name being read; لكيديه (ل + the mention's own
+            # name) is whom it was said to
+            to_whom = w.startswith("ل") and _spells(w[1:], m.canonical)
+            going = state == "name" and name_len > 0 and not to_whom
+            if named and not title and not linked and not going and (state != "title_after" or w.startswith("ل")):
                 break  # a second name right after the speaker: an object or an addressee (لكيديه)
             k = j
             while k < limit and toks[k].start < m.end and (k == j or not _ends_name(toks[k])):
@@ -335,10 +370,10 @@ def _subject_end(toks: list[Tok], i: int, ents: EntityIndex, names: ArticleNames
                 break
             j = k + 1
             continue
-        if w in ("في", "على") and state == "title" and not named:
+        if w in ("في", "على", "داخل") and state == "title" and not named:
             if not _title_goes_on(toks, j):
                 break
-            j += 1
+            j += 2  # the preposition and its noun belong to the title (الصحافي في تعز، مصدر في الوزارة)
             continue
         if w == "باسم" and (j == i or any(t.text in _SPOKESMEN for t in toks[max(i, j - 2) : j])):
             j, state = j + 1, "title"  # المتحدث باسم الوزارة (but باسم العوادي is a name)
@@ -352,6 +387,10 @@ def _subject_end(toks: list[Tok], i: int, ents: EntityIndex, names: ArticleNames
             j, state = j + 1, "title_after"
             continue
         if state == "after_name":
+            surname = (name_word(w) or is_definite(w)) and w[0] != "ل" and w[:3] != "بال"
+            if not objects and j + 1 < len(toks) and _stops_subject(toks[j + 1]) and surname:
+                j += 1  # عبدالله | المغلوث إن: a surname the recognizer left out, where no object can stand
+                continue
             if ents or is_definite(w) or w.startswith("ل"):
                 break
             j += 1  # a name part the recognizer left out
@@ -373,13 +412,19 @@ def _subject_end(toks: list[Tok], i: int, ents: EntityIndex, names: ArticleNames
                 continue
             if state == "title_after" or named or (w.endswith("ه") and not w.endswith("الله")):
                 break  # (نظيره: a pronoun-suffixed noun is no part of the speaker)
+            if objects and not _name_goes_on(toks, j):
+                break  # أكدت مصادر في الحزب مصرعَ ستة: an object, not a name
             state = "name"
         # state == "name": words of a name the entities stage did not give
         if w.startswith("لل") and name_len:
             break  # ستيفان دوجاريك للصحفيين: whom it was said to
         link = j > i and toks[j - 1].text in _NAME_LINKS  # after بن، أبو، عبد any word is a name (أبو سلمية)
-        if name_len and not is_definite(w) and not name_word(w) and not link:
-            break  # بضرورة، رفضه: what was said begins
+        before_stop = j + 1 < len(toks) and _stops_subject(toks[j + 1])
+        surname = (
+            name_len == 1 and w[0] != "ل" and before_stop and (w.endswith("ة") or (not objects and w.endswith("ه")))
+        )  # بدر باسلمة أن، بيجن زنغنه في: a surname in ة or ه right before the complement
+        if name_len and not is_definite(w) and not name_word(w) and not link and not surname:
+            break  # بضرورة، رفضه: what was said begins (but بيجن زنغنه في: a surname in ه)
         if is_definite(w) and j > i and names.is_surname(toks[j - 1].text) and not names.is_surname(w):
             break  # وصف لافروف اللقاء: after a known surname, a definite word is the object
         if w.startswith("ل") and name_len and not link and _addressee_after_name(toks, j, name_len, names):
@@ -410,7 +455,16 @@ def _object_after_org(w: str, prev: str) -> bool:
 
 
 _SPOKESMEN = vocabulary("المتحدث المتحدثه الناطق الناطقه متحدث متحدثه ناطق ناطقه المتحدثون")
-_NAME_LINKS = frozenset("بن ابن بنت ابو ام عبد ال".split())  # words inside a name that link its parts
+_NAME_LINKS = frozenset(["بن", "ابن", "بنت", "ابو", "ام", "عبد", "ال"])  # words inside a name that link its parts
+
+
+def _name_goes_on(toks: list[Tok], j: int) -> bool:
+    """After a title, whether the word at j opens a name: the next word continues it or the phrase ends."""
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    if nxt is None or not nxt.is_word or _stops_subject(nxt):
+        return True
+    w = nxt.text
+    return name_word(w) or w in _NAME_LINKS or (is_definite(w) and not is_titleish(w) and w[:3] != "بال")
 
 
 def _object_starts(toks: list[Tok], j: int) -> bool:
@@ -422,6 +476,22 @@ def _object_starts(toks: list[Tok], j: int) -> bool:
     return is_definite(w) or (w.endswith(("ه", "ها", "هم")) and len(w) > 3) or w in ("اي", "كل", "جميع")
 
 
+def _spells(word: str, canonical: str) -> bool:
+    """Whether `word` spells the last word of `canonical` (كيديه of إيمانويل كيدا): same first letter, at
+    most two letters apart."""
+    last = match_form(canonical.split()[-1]) if canonical.split() else ""
+    w = match_form(word)
+    if not last or not w or last[0] != w[0] or abs(len(last) - len(w)) > 2:
+        return False
+    prev = list(range(len(w) + 1))
+    for i, ca in enumerate(last, 1):
+        cur = [i]
+        for j, cb in enumerate(w, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] <= 2
+
+
 def _ends_name(tok: Tok) -> bool:
     """A token that a recognizer's mention should not have taken in (هاريس للصحفيين، زكي في)."""
     w = tok.text
@@ -430,32 +500,34 @@ def _ends_name(tok: Tok) -> bool:
 
 def _linked_noun(w: str) -> bool:
     """بشرطة، لوزارة، لمجلس: a noun joined to a title by ب or ل (not a name that starts with those letters)."""
-    if len(w) < 4 or w[0] not in "لب":
+    if len(w) < 4 or w[0] not in "لب" or _pronoun_suffixed(w):
         return False
     rest = w[1:]
     return w[0] == "ل" or rest in ORG_HEADS or rest in TITLES or rest.endswith("ة")
 
 
 def _title_goes_on(toks: list[Tok], j: int) -> bool:
-    """"مصدر مسؤول في وزارة الصحة"، "المشرف على البرنامج عبدالرحمن": a في/على inside a title, not the
+    """ "مصدر مسؤول في وزارة الصحة"، "المشرف على البرنامج عبدالرحمن": a في/على inside a title, not the
     occasion (في بيان) nor what was said (شدد على أهمية)."""
     nxt = toks[j + 1].text if j + 1 < len(toks) else ""
     if not nxt or in_vocab(nxt, OCCASION_NOUNS) or nxt in TIME_WORDS or nxt in SPEECH_NOUNS or not toks[j + 1].is_word:
         return False
-    if toks[j].text == "في":
+    if toks[j].text in ("في", "داخل"):
         return True
     # على: only when a name follows the definite phrase it governs
     k = j + 1
     while k < len(toks) and k < j + 5 and toks[k].is_word and is_definite(toks[k].text):
         k += 1
-    return k > j + 1 and k < len(toks) and toks[k].is_word and not is_definite(toks[k].text) and not _stops_subject(
-        toks[k]
+    return (
+        k > j + 1
+        and k < len(toks)
+        and toks[k].is_word
+        and not is_definite(toks[k].text)
+        and not _stops_subject(toks[k])
     )
 
 
-def _apposition_end(
-    toks: list[Tok], k: int, ents: EntityIndex, named: bool, last: Mention | None = None
-) -> int | None:
+def _apposition_end(toks: list[Tok], k: int, ents: EntityIndex, named: bool, last: Mention | None = None) -> int | None:
     """After a comma in a subject: the end (past its closing comma) of a name or title in apposition.
     `last`: the entity mention read before the comma; the same entity after it is its apposition."""
     j = k
@@ -568,15 +640,21 @@ def name_word(w: str) -> bool:
 def _name_context(prev: str, prev2: str) -> bool:
     """What stands before a full name: a title or honorific (or a title and its genitive: محافظ الطائف), a
     nisba (الروسي), a comma or a colon."""
-    return prev in "،,:(" or is_titleish(prev) or is_definite(prev)
+    if is_titleish(prev):
+        return True
+    if prev in "،,":  # an apposition to a title: وزير الخارجية الروسي، سيرغي لافروف
+        return is_definite(prev2) or is_titleish(prev2)
+    # a nisba (الروسي) or a title's genitive (مدرب الهلال رامون دياز)
+    return is_definite(prev) and (prev.endswith(("ي", "ية")) or is_titleish(prev2))
 
 
-def split_title(words: list[str]) -> tuple[int, int]:
+def split_title(words: list[str], appositions: frozenset[int] = frozenset()) -> tuple[int, int]:
     """Token range of the name inside a subject phrase of matching-form words; (0, 0) when only titles.
 
     The name follows the last honorific (اللواء منصور التركي), else it is the last run of name words that
     follows a definite word (وزير الخارجية الروسي سيرغي لافروف), or opens the phrase (اشرف العربي وزير…).
-    A phrase that opens with an organization's head (شركة أرامكو، وزارة الصحة) names that organization."""
+    A phrase that opens with an organization's head (شركة أرامكو، وزارة الصحة) names that organization.
+    `appositions`: indices of words right after a comma (الصحافي في تعز، فؤاد المسلمي،), where a name may open."""
     n = len(words)
     if n and in_vocab(words[0], ORG_HEADS):
         return (0, 0)
@@ -596,7 +674,7 @@ def split_title(words: list[str]) -> tuple[int, int]:
         if name_word(after) or (named_next and (feminine or article)):
             start = last_hon + 1
     if start is None:
-        starts = [k for k in range(n) if _name_like(words, k)]
+        starts = [k for k in range(n) if _name_like(words, k) or (k in appositions and name_word(words[k]))]
         start = starts[-1] if starts else None
         if start is None and n >= 2 and words[-2] == "امين" and is_definite(words[-1]):
             start = n - 2  # أمين الناصر: the first name that is also a title
@@ -611,12 +689,17 @@ def split_title(words: list[str]) -> tuple[int, int]:
 def _name_like(words: list[str], k: int) -> bool:
     """Whether a name starts at word k: a name word after a definite word or an honorific."""
     w = strip_proclitic(words[k], _TITLEISH) if k == 0 else words[k]
-    if not name_word(w) or w in _NOT_NAMES:
+    if not name_word(w) or w in _NOT_NAMES or len(w) < 2 or _linked_noun(w):
         return False
     if k == 0:
         return True
     prev = words[k - 1]
-    return (is_definite(prev) and prev not in _NOT_NAMES) or in_vocab(prev, HONORIFICS) or prev == "باسم"
+    if in_vocab(prev, HONORIFICS) or prev == "باسم":
+        return True
+    if not is_definite(prev) or prev in _NOT_NAMES:
+        return False
+    # a lone last word that starts like a preposition is a place (أحد سكان حي الربوة بتيماء)
+    return not (k == len(words) - 1 and w[0] in "بل")
 
 
 def title_keys(words: list[str]) -> frozenset[str]:

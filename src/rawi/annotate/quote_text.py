@@ -10,22 +10,43 @@ be mapped back to the article's own characters. Quote marks are kept as they are
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from rawi.text import match_form, match_form_with_offsets
+from rawi.text import match_form
 
 # A token: a run of letters, a number, or one other visible character.
 _TOKEN = re.compile(r"[\u0621-\u064a]+|\d+(?:[.,٫]\d+)*|\w+|[^\w\s]")
 # Ends of a sentence (a period between digits is a decimal point).
 SENTENCE_END = re.compile(r"[!?؟؛…\n]|(?<!\s[\u0621-\u064a])(?:\.(?!\d)|(?<!\d)\.)")
 OPEN_QUOTES = {"«": "»", "“": "”", '"': '"', "„": "”"}
-QUOTE_MARKS = frozenset("«»“”\"„")
+QUOTE_MARKS = frozenset('«»“”"„')
 _PRESENTATION = re.compile("[\ufb50-\ufefc]")
 # ة and ى are kept: ة tells a feminine noun (منطقة) from a pronoun (نظيره), ى the preposition على from
 # the name علي (the press writes them apart).
 _COMMON = "أإآؤئ"
+
+
+def _unfold(text: str) -> tuple[str, list[int]]:
+    """Presentation forms (U+FB50..) to their letters, as match_form does, with each new character's
+    position in `text` (a lam-alef ligature gives two letters at one position), and a final sentinel."""
+    pieces: list[str] = []
+    base: list[int] = []
+    last = 0
+    for m in _PRESENTATION.finditer(text):
+        i = m.start()
+        pieces.append(text[last:i])
+        base.extend(range(last, i))
+        letters = unicodedata.normalize("NFKC", text[i])
+        pieces.append(letters)
+        base.extend([i] * len(letters))
+        last = i + 1
+    pieces.append(text[last:])
+    base.extend(range(last, len(text)))
+    base.append(len(text))
+    return "".join(pieces), base
 
 
 @dataclass(slots=True)
@@ -42,7 +63,7 @@ class Tok:
 
 
 @cache
-def _tables() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...], re.Pattern[str], dict[int, str]]:
+def _tables() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...], re.Pattern[str], dict[int, str], re.Pattern[str]]:
     """From match_form itself: the characters it drops, the common letters it folds (replaced one by one),
     and the rare ones (folded with one translate when present)."""
     drop, fold = [], []
@@ -56,8 +77,10 @@ def _tables() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...], re.Pattern[
     common = tuple((a, b) for a, b in fold if a in _COMMON)
     rare = {ord(a): b for a, b in fold if a not in _COMMON}
     # one range holds every rare letter: a range is searched much faster than a list of letters
-    rare_re = re.compile("[" + chr(min(rare)) + "-" + chr(max(rare)) + "]")
-    return re.compile("[" + re.escape("".join(drop)) + "]"), common, rare_re, rare
+    rare_range = chr(min(rare)) + "-" + chr(max(rare))
+    dropped = re.escape("".join(drop))
+    unusual = re.compile("[" + dropped + rare_range + "\ufb50-\ufefc]")
+    return re.compile("[" + dropped + "]"), common, re.compile("[" + rare_range + "]"), rare, unusual
 
 
 def _period_ends(norm: str, k: int) -> bool:
@@ -67,60 +90,65 @@ def _period_ends(norm: str, k: int) -> bool:
 
 
 class ArticleView:
-    """The article text in matching form (`norm`), with offsets back to the text."""
+    """The article text in matching form (`norm`), with offsets back to the text.
 
-    __slots__ = ("_dropped", "_keys", "_offsets", "norm", "text")
+    Built in at most three steps, each only when the text needs it: presentation forms are unfolded
+    (`_base` maps the unfolded string back to the text), diacritics and tatweel are dropped (`_dropped`),
+    and letters are folded one by one (same length)."""
+
+    __slots__ = ("_base", "_dropped", "_keys", "norm", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._dropped: list[int] = []  # positions in `text` of the characters left out of `norm`
+        self._dropped: list[int] = []  # positions (in the unfolded string) of the characters left out of `norm`
         self._keys: list[int] = []  # for each, where the next kept character lands in `norm`
-        self._offsets: list[int] | None = None  # explicit map, only for text with presentation forms
-        if _PRESENTATION.search(text):
-            # Ligatures expand to two letters: take the reference path with its per-character offsets.
-            self.norm, self._offsets = match_form_with_offsets(text)
-            return
-        drop, common, rare_re, rare = _tables()
-        if drop.search(text):
-            self._dropped = dropped = [m.start() for m in drop.finditer(text)]
-            self._keys = [p - j for j, p in enumerate(dropped)]
-            bounds = [-1, *dropped, len(text)]
-            text = "".join([text[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1)])
-        if rare_re.search(text):
-            text = text.translate(rare)
+        self._base: list[int] | None = None  # unfolded string → text, only for text with presentation forms
+        drop, common, rare_re, rare, unusual = _tables()
+        work = text
+        first = unusual.search(text)  # one scan tells whether any of the slower steps is needed
+        if first is not None:
+            at = first.start()
+            if _PRESENTATION.search(text, at):
+                work, self._base = _unfold(text)
+                at = 0
+            if drop.search(work, at):
+                self._dropped = dropped = [m.start() for m in drop.finditer(work, at)]
+                self._keys = [p - j for j, p in enumerate(dropped)]
+                bounds = [-1, *dropped, len(work)]
+                work = "".join([work[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1)])
+            if rare_re.search(work):
+                work = work.translate(rare)
         for a, b in common:
-            if a in text:
-                text = text.replace(a, b)
-        self.norm = text
+            if a in work:
+                work = work.replace(a, b)
+        self.norm = work
+
+    def _unfolded(self, i: int) -> int:
+        return i + bisect_right(self._keys, i) if self._dropped else i
 
     def orig(self, i: int) -> int:
         """Position in the text of view position `i` (`len(norm)` maps to `len(text)`)."""
-        if self._offsets is not None:
-            return self._offsets[i] if i < len(self._offsets) else len(self.text)
-        if not self._dropped:
-            return i
-        return i + bisect_right(self._keys, i)
+        u = self._unfolded(i)
+        return self._base[u] if self._base is not None else u
 
     def orig_end(self, i: int) -> int:
         """Text position that ends a span ending at view position `i`; marks on its last letter stay in."""
         if i <= 0:
             return 0
-        end = self.orig(i - 1) + 1
-        text = self.text
+        end = self._unfolded(i - 1) + 1
         if self._dropped:
             k = bisect_left(self._dropped, end)
             while k < len(self._dropped) and self._dropped[k] == end:
                 end += 1
                 k += 1
-        return min(end, len(text))
+        if self._base is not None:
+            return self._base[end - 1] + 1
+        return min(end, len(self.text))
 
     def view_pos(self, o: int) -> int:
         """Position in the view of text position `o`."""
-        if self._offsets is not None:
-            return bisect_left(self._offsets, o)
-        if not self._dropped:
-            return o
-        return o - bisect_left(self._dropped, o)
+        u = bisect_left(self._base, o) if self._base is not None else o
+        return u - bisect_left(self._dropped, u) if self._dropped else u
 
     def tokens(self, start: int, end: int | None = None, limit: int = 1 << 30) -> list[Tok]:
         """Up to `limit` tokens of the view from `start` (to `end`, else the end of the text)."""

@@ -24,22 +24,23 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from rawi.annotate.quote_cues import CueForm, CueHit, Verb, cue_forms, find_cues
+from rawi.annotate.quote_cues import CueForm, CueHit, Verb, find_cues
 from rawi.annotate.quote_speakers import (
+    _PREPOSITION_STEMS,
     ArticleNames,
-    _name_like,
-    name_word,
     EntityIndex,
     Mention,
     Speaker,
     Subject,
+    _name_like,
+    in_vocab,
     is_definite,
     is_titleish,
+    name_word,
     non_agent,
     parse_subject,
     resolve_title,
     split_title,
-    in_vocab,
     strip_proclitic,
     title_keys,
 )
@@ -49,7 +50,6 @@ from rawi.annotate.quote_words import (
     COMPLEMENTIZERS,
     COMPLEMENTIZERS_PRONOUN,
     FUNCTION,
-    HONORIFICS,
     MEDIA_HEADS,
     NEGATIONS,
     OCCASION_NOUNS,
@@ -82,9 +82,11 @@ _ATTRIBUTION = re.compile(r"(?<![\u0621-\u064a])(?:و?ب?حسب(?:ما)?|وفق�
 _OCCASION_OPENERS = frozenset({"في", "خلال", "عبر", "امام", "عقب", "بعد", "اثناء", "لدى", "ضمن", "من", "عن"})
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 _SOON_WORDS = COMPLEMENTIZERS | COMPLEMENTIZERS_PRONOUN | {"عن", "الى", "الي", "على"}
-_QUOTE_CHAR = re.compile("[«»“”\"„]")
+_QUOTE_CHAR = re.compile('[«»“”"„]')
 _SENTENCE_STOP = re.compile(r"[!?؟\n]|(?<!\s[\u0621-\u064a])\.(?!\d)")
-_MARKER = re.compile(r"[:«“\"]|(?<![\u0621-\u064a])(?:[بو]?ان|[بو]?انه|[بو]?انها|[بو]?انهم|اننا|انني)(?![\u0621-\u064a])")
+_MARKER = re.compile(
+    r"[:«“\"]|(?<![\u0621-\u064a])(?:[بو]?ان|[بو]?انه|[بو]?انها|[بو]?انهم|اننا|انني)(?![\u0621-\u064a])"
+)
 _OCCASION_RE = re.compile(r"(?<![\u0621-\u064a])(?:تصريح|حديث|مقابل[هة]|حوار|تعليق|لقاء|بيان)")
 
 
@@ -139,7 +141,8 @@ def find_quotes(text: str, entities: list[dict[str, Any]] | None = None) -> list
         return []
     view = ArticleView(text)
     hits = find_cues(view)
-    has_attribution = _ATTRIBUTION.search(view.norm) is not None
+    norm = view.norm
+    has_attribution = any(w in norm for w in ("حسب", "وفق", "طبقا", "نقلا")) and _ATTRIBUTION.search(norm) is not None
     if not hits and not has_attribution:
         return []
     finder = _Finder(view, hits, EntityIndex(view, entities or []))
@@ -252,6 +255,9 @@ class _Finder:
         cont = self._continuation(toks, i)
         if cont is not None:
             return cont
+        first = toks[i].text
+        if is_definite(first) and not is_titleish(first) and first not in SPEECH_NOUNS and not first.startswith("لل"):
+            return None  # وأضاف البديل الهدفَ الثاني: an object where no object is reported
         # occasion words, an addressee, the rest of a long subject: then the complement
         return self._scan(toks, i, direct_only, verb)
 
@@ -292,7 +298,7 @@ class _Finder:
         return None
 
     def _continuation(self, toks: list[Tok], i: int) -> _Complement | None:
-        """"وأوضح المتحدث قائلًا: …", "ورد مضيفًا أن …": the participle's complement is the verb's."""
+        """ "وأوضح المتحدث قائلًا: …", "ورد مضيفًا أن …": the participle's complement is the verb's."""
         hit = self._hit_at.get(toks[i].start)
         if hit is None or hit.form.tense != "participle" or hit.form.verb is None:
             return None
@@ -368,6 +374,8 @@ class _Finder:
             if sp is not None and form.tense == "present" and self._place_like(sp):
                 return None  # ترى موسكو أن، تؤكد روسيا: the writer's reading of a country's stance
             return sp
+        if form.plural:
+            return None  # أكدوا، مؤكدين with nobody named: several speakers this finder cannot tell apart
         if form.tense in ("participle", "nominal"):
             return self._sentence_speaker(hit.start, form.gender)
         gender = subject.gender or form.gender
@@ -395,11 +403,12 @@ class _Finder:
 
     def _agent_phrase(self, toks: list[Tok]) -> bool:
         """A phrase before a verb that can be its subject: a name, a title, an organization."""
-        if self.ents and self.ents.within(toks[0].start, toks[-1].end):
-            return True
-        if is_titleish(toks[0].text) or (not self.ents and self.names.is_surname(toks[-1].text)):
-            return True
-        return all(t.is_word and not is_definite(t.text) and not t.text.endswith(("ه", "ة")) for t in toks) and len(toks) <= 3
+        if self.ents:
+            near = [m for m in self.ents.within(toks[0].start, toks[-1].end) if m.label in ("PER", "ORG")]
+            if near and near[-1].end >= toks[-1].end - 1:
+                return True  # the phrase ends with a person or an organization
+        # a title, or a name the article gives in full (لافروف شدد after سيرغي لافروف)
+        return is_titleish(toks[0].text) or (len(toks) <= 3 and self.names.is_surname(toks[-1].text))
 
     def _resolve(self, toks: list[Tok], gender: str) -> Speaker | None:
         """The speaker named by a subject phrase: the grammar finds the name (or the organization, or the
@@ -411,7 +420,9 @@ class _Finder:
         mf = [t.text for t in words]
         keys = title_keys(mf)
         mentions = self.ents.within(a, b) if self.ents else []
-        s, e = split_title(mf)
+        commas = {t.end for t in toks if t.text in "،,"}
+        after = frozenset(k for k, t in enumerate(words) if any(c <= t.start and t.start - c <= 2 for c in commas))
+        s, e = split_title(mf, after)
         if e > s:
             return self._person(words[s:e], mentions, gender, keys)
         if in_vocab(mf[0], ORG_HEADS):
@@ -437,13 +448,20 @@ class _Finder:
         start, end = self.view.orig(a), self.view.orig_end(b)
         for m in mentions:
             if m.label == "PER" and m.start >= a and m.end <= b and _agrees(words, m.canonical):
-                return self._speaker_from_mention(m, gender, keys)  # the recognizer's name is the grammar's
+                sp = self._speaker_from_mention(m, gender, keys)  # the recognizer's name is the grammar's
+                full, display = self.names.canonical(words, self._shown(a, b))
+                if len(full) > len(m.canonical.split()) and _agrees(tuple(m.canonical.split()), display):
+                    sp = dataclasses.replace(sp, name=_clean_name(display))  # دياز → رامون دياز, as the article has it
+                return sp
         known = self._entity_by_surname(words)
         if known is not None:
             return dataclasses.replace(self._speaker_from_mention(known, gender, keys), start=start, end=end)
+        # the recognizer found part of the name (لافروف of سيرغي لافروف): the fuller name, with its id
+        part = next((m for m in mentions if m.label == "PER" and m.start >= a and m.end <= b), None)
         shown = self._shown(a, b)
         full, display = self.names.canonical(words, shown)
-        sp = Speaker(_clean_name(display), None, None, start, end, gender, keys | frozenset(full))
+        eid = part.entity_id if part is not None and _agrees(tuple(part.canonical.split()), display) else None
+        sp = Speaker(_clean_name(display), eid, "PER" if eid else None, start, end, gender, keys | frozenset(full))
         same = self._same_person(sp)
         return same if same is not None else sp
 
@@ -456,9 +474,9 @@ class _Finder:
             if m.label != "PER":
                 continue
             cw = [_fold(w) for w in m.canonical.split()]
-            if cw and cw[-1] == _fold(words[-1]) and {_fold(w) for w in words} <= set(cw):
-                if best is None or len(m.canonical) > len(best.canonical):
-                    best = m
+            fits = bool(cw) and cw[-1] == _fold(words[-1]) and {_fold(w) for w in words} <= set(cw)
+            if fits and (best is None or len(m.canonical) > len(best.canonical)):
+                best = m
         return best
 
     def _organization(self, words: list[Tok], mentions: list[Mention], gender: str, keys: frozenset[str]) -> Speaker:
@@ -528,18 +546,19 @@ class _Finder:
         return self._last_speaker(gender, pos)
 
     def _sentence_subject(self, start: int, pos: int) -> Speaker | None:
-        """With entities: the person or organization right after the sentence's first verb (تحدث لافروف …)."""
+        """With entities: the subject of the sentence's first verb, the person or organization named with a
+        title (قلّل المتحدث باسم التحالف العميد أحمد عسيري من …، مشيرًا), else the first one named."""
         if not self.ents:
             return None
-        toks = self.view.tokens(start, pos, limit=4)
-        if not toks:
+        found = [m for m in self.ents.within(start, pos) if m.label in ("PER", "ORG")]
+        if not found:
             return None
-        for m in self.ents.within(toks[0].start, toks[-1].end + 1):
-            if m.label in ("PER", "ORG"):
-                return dataclasses.replace(
-                    self._speaker_from_mention(m, "", frozenset()), start=None, end=None
-                )
-        return None
+        norm = self.view.norm
+        for m in found:
+            before = _TOKEN_RE.findall(norm, max(start, m.start - 30), m.start)
+            if before and (is_titleish(before[-1]) or before[-1] in "،,"):
+                return _hidden(self._speaker_from_mention(m, "", frozenset()))
+        return _hidden(self._speaker_from_mention(found[0], "", frozenset()))
 
     def _last_speaker(self, gender: str, pos: int) -> Speaker | None:
         for sp in reversed(self.history):
@@ -575,15 +594,22 @@ class _Finder:
         return None
 
     def _issuer(self, toks: list[Tok], pos: int) -> Speaker | None:
-        """"وأوضح البيان (الصادر عن الوزارة) أن": the organization that issued it, named or the last one."""
+        """ "وأوضح البيان (الصادر عن الوزارة) أن": the organization that issued it, named or the last one."""
         for k, t in enumerate(toks):
             if t.text == "عن" and k + 1 < len(toks):
                 return self._resolve(toks[k + 1 :], "f")
         for sp in reversed(self.history):
             if sp.label == "ORG" or any(key in ORG_HEADS for key in sp.keys):
                 return _hidden(sp)
-        near = [m for m in self.ents.before(pos, max(0, pos - 1500)) if m.label == "ORG"] if self.ents else []
-        return _hidden(self._speaker_from_mention(near[-1], "f", frozenset())) if near else None
+        orgs = [m for m in self.ents.before(pos, 0) if m.label == "ORG"] if self.ents else []
+        if not orgs:
+            return None
+        # the organization the article is about: named most often before the statement, the latest on a tie
+        counts: dict[str | None, int] = {}
+        for m in orgs:
+            counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
+        top = max(orgs, key=lambda m: (counts[m.entity_id], m.start))
+        return _hidden(self._speaker_from_mention(top, "f", frozenset()))
 
     def _addressee(self, hit: CueHit, toks: list[Tok], subject: Subject) -> str | None:
         span = subject.addressee or _occasion_addressee(toks)
@@ -620,11 +646,9 @@ class _Finder:
     def _emit(self, hit: CueHit, comp: _Complement, speaker: Speaker, addressee: str | None) -> None:
         start, end = self._span(comp)
         start, end = _trim(self.view.norm, start, end)
-        if end - start < 2 or self._overlaps(start, end):
-            return
-        self.quotes.append(
-            _Quote(start, end, comp.kind, hit.word_start, hit.end, speaker, addressee)
-        )
+        if len(self.view.norm[start:end].split()) < 2 or self._overlaps(start, end):
+            return  # one word is no statement (a name in marks, a stray colon)
+        self.quotes.append(_Quote(start, end, comp.kind, hit.word_start, hit.end, speaker, addressee))
         if speaker.start is not None:
             self.history.append(speaker)
 
@@ -645,7 +669,7 @@ class _Finder:
         limit = min(len(norm), pos + 6000)
         if opener == closer:
             end = norm.find(closer, pos + 1, limit)
-            if end < 0 or "\n" in norm[pos:end] and norm.count(closer, norm.rfind("\n", 0, pos) + 1, pos) % 2:
+            if end < 0 or ("\n" in norm[pos:end] and norm.count(closer, norm.rfind("\n", 0, pos) + 1, pos) % 2):
                 return None if end < 0 else end
             return end
         depth, k = 0, pos
@@ -662,12 +686,12 @@ class _Finder:
                 depth, k = depth - 1, c
 
     def _colon_end(self, start: int) -> int:
-        """Speech after a colon with no marks: to the end of the paragraph, or before a new report in it."""
-        end = self.view.paragraph_end(start)
-        for h in self.hits:
-            if start < h.start < end and h.form.proclitic and h.form.tense in ("past", "present"):
-                if _sentence_boundary_before(self.view.norm, h.start):
-                    return h.start
+        """Speech after a colon with no marks: to the end of its sentence. Without marks nothing shows where
+        the speech ends; the first sentence is surely the speaker's, the next ones may be the writer's."""
+        m = SENTENCE_END.search(self.view.norm, start)
+        end = m.start() if m is not None else len(self.view.norm)
+        if m is not None and self.view.norm[end] in "؟!?":
+            end += 1  # a question or an exclamation keeps its mark
         return end
 
     def _clause_end(self, start: int) -> int:
@@ -712,7 +736,7 @@ class _Finder:
     # ------------------------------------------------------------------ nominal cues and sources
 
     def _nominal(self, hit: CueHit) -> None:
-        """"نُقل عن فلان قوله: …" and "ونقلت رويترز عن مسؤول قوله إن …": the speaker is after عن."""
+        """ "نُقل عن فلان قوله: …" and "ونقلت رويترز عن مسؤول قوله إن …": the speaker is after عن."""
         toks = _cut_at_sentence_end(self.view.tokens(hit.end, limit=_WINDOW))
         if not toks:
             return
@@ -831,7 +855,6 @@ class _Finder:
         return any(q.start < end and start < q.end for q in self.quotes)
 
 
-
 def _verbal_noun(w: str) -> bool:
     """A word that reads as what was said after على/إلى/عن: ضرورة، أهمية، إدانتها، الإسراع، التزامه."""
     if w.endswith("ة") or (w.endswith(("ه", "ها", "هم")) and len(w) > 4 and w not in FUNCTION):
@@ -868,7 +891,7 @@ def _near(a: str, b: str) -> bool:
 
 def _clean_name(name: str) -> str:
     """A speaker's name as shown, without quote marks and edge punctuation (الهيئة الوطنية "نزاهة")."""
-    name = "".join(ch for ch in name if ch not in "«»“”\"„")
+    name = "".join(ch for ch in name if ch not in '«»“”"„')
     return " ".join(name.split()).strip(" ،,:؛-–")
 
 
@@ -877,8 +900,12 @@ def _best_mention(mentions: list[Mention]) -> Mention:
     rank = {"PER": 0, "ORG": 1, "LOC": 2, "MISC": 3}
     people = [m for m in mentions if m.label == "PER"]
     if people:
-        named = [m for m in people if any(w in m.canonical.split() for w in m.canonical.split()[-1:])
-                 and m.canonical.split()[-1] in _mention_words(m)]
+        named = [
+            m
+            for m in people
+            if any(w in m.canonical.split() for w in m.canonical.split()[-1:])
+            and m.canonical.split()[-1] in _mention_words(m)
+        ]
         return (named or people)[0]
     return min(mentions, key=lambda m: (rank.get(m.label, 9), m.start))
 
@@ -930,6 +957,9 @@ def _occasion_start(tok: Tok, verb: Verb) -> bool:
 def _object_word(w: str) -> bool:
     if w in ("ما", "كل", "جميع"):
         return True  # نفى ما تداولته المواقع، أكد كل ما ورد
+    for suffix in ("هما", "هم", "ها", "ه"):
+        if w.endswith(suffix) and w[: -len(suffix)] in _PREPOSITION_STEMS:
+            return False  # خلاله، فيه، عليها: a preposition, not what was said
     return (
         len(w) > 2
         and w not in FUNCTION
@@ -946,7 +976,7 @@ def _addressee_start(w: str) -> bool:
 
 
 def _occasion_addressee(toks: list[Tok]) -> tuple[int, int] | None:
-    """"في تصريح لـ«عكاظ»", "في حديث للصحفيين": the addressee's token range."""
+    """ "في تصريح لـ«عكاظ»", "في حديث للصحفيين": the addressee's token range."""
     for k, t in enumerate(toks):
         if not in_vocab(t.text, OCCASION_NOUNS):
             continue
@@ -978,7 +1008,7 @@ def _soon_complement(norm: str, pos: int, verb: Verb) -> bool:
     if ":" in chunk:
         return True
     for w in chunk.split()[:8]:
-        w = w.strip("،,«»“”\"")
+        w = w.strip('،,«»“”"')
         if w in _SOON_WORDS or w in verb.preps or (len(w) > 3 and w[0] in verb.preps):
             return True
     return False
@@ -1072,18 +1102,10 @@ def _before_comma(norm: str, pos: int) -> int:
     return k
 
 
-def _sentence_boundary_before(norm: str, pos: int) -> bool:
-    k = pos
-    while k > 0 and norm[k - 1] in " \t":
-        k -= 1
-    return k == 0 or norm[k - 1] in ".!?؟؛…\n"
-
-
 def _trim(norm: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and norm[start] in " \t\n":
+    """Without the spaces (no-break spaces too) and the clause punctuation at its edges."""
+    while start < end and (norm[start].isspace() or norm[start] in "-–:،,"):
         start += 1
-    while end > start and norm[end - 1] in " \t\n،,.:؛;-–":
+    while end > start and (norm[end - 1].isspace() or norm[end - 1] in "،,.:؛;-–"):
         end -= 1
     return start, end
-
-

@@ -67,8 +67,11 @@ def align(source: WordSeq, target: WordSeq, weights: np.ndarray, params: AlignPa
     if len(si) < p.min_anchors:
         return []
     pair = LocalPair(source.ids, target.ids, weights)
-    blocks = []
-    for s_idx, t_idx in clusters(si, ti, p):
+    blocks: list[tuple[int, int, int, int]] = []
+    # Largest clusters first; a cluster inside a passage already found is a piece of it, not news.
+    for s_idx, t_idx in sorted(clusters(si, ti, p), key=lambda c: -len(c[0])):
+        if any(_inside(s_idx, t_idx, b) for b in blocks):
+            continue
         block = refine(pair, s_idx, t_idx, p)
         if block is not None:
             blocks.append(block)
@@ -87,6 +90,12 @@ def align(source: WordSeq, target: WordSeq, weights: np.ndarray, params: AlignPa
         )
         for sc, s0, s1, t0, t1 in best_per_target(scored)
     ]
+
+
+def _inside(si: np.ndarray, ti: np.ndarray, block: tuple[int, int, int, int]) -> bool:
+    """Whether most anchors of a cluster fall inside a block (word ranges on both sides)."""
+    s0, s1, t0, t1 = block
+    return bool(np.mean((si >= s0) & (si < s1) & (ti >= t0) & (ti < t1)) > 0.5)
 
 
 def best_per_target(scored: list[tuple[float, int, int, int, int]]) -> list[tuple[float, int, int, int, int]]:

@@ -3,6 +3,7 @@ passes a memory budget, so that a corpus ten times larger does not need ten time
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -11,8 +12,8 @@ import numpy as np
 
 class ArrayStore:
     """Append uint32 arrays, get them back by position. Below `memory_budget` bytes they stay in memory;
-    past it everything moves to a temporary file that is memory-mapped for reading (the page cache keeps
-    what is read often; resident memory holds only the pages in use)."""
+    past it everything moves to a temporary file, read back one array at a time (the page cache keeps
+    what is read often, outside this process's resident memory)."""
 
     def __init__(self, memory_budget: int = 64 << 20, folder: str | Path | None = None) -> None:
         self.memory_budget = memory_budget
@@ -21,6 +22,7 @@ class ArrayStore:
         self._bounds: list[np.ndarray] = [np.zeros(1, np.int64)]
         self._chunks: list[np.ndarray] = []
         self._file = None
+        self._flushed = False
         self._view: np.ndarray | None = None
 
     def __len__(self) -> int:
@@ -44,6 +46,7 @@ class ArrayStore:
         self._view = None
         if self._file is not None:
             self._file.write(part.tobytes())
+            self._flushed = False
             return
         self._chunks.append(part)
         if self.size * 4 > self.memory_budget:
@@ -58,19 +61,20 @@ class ArrayStore:
 
     def _values(self) -> np.ndarray:
         if self._view is None:
-            if self._file is not None:
-                self._file.flush()
-                self._view = (
-                    np.memmap(self._file, np.uint32, "r", shape=(self.size,)) if self.size else np.zeros(0, np.uint32)
-                )
-            else:
-                self._chunks = [np.concatenate(self._chunks)] if len(self._chunks) > 1 else self._chunks
-                self._view = self._chunks[0] if self._chunks else np.zeros(0, np.uint32)
+            self._chunks = [np.concatenate(self._chunks)] if len(self._chunks) > 1 else self._chunks
+            self._view = self._chunks[0] if self._chunks else np.zeros(0, np.uint32)
         return self._view
 
     def __getitem__(self, k: int) -> np.ndarray:
         bounds = self.bounds
-        return self._values()[bounds[k] : bounds[k + 1]]
+        start, end = int(bounds[k]), int(bounds[k + 1])
+        if self._file is None:
+            return self._values()[start:end]
+        if not self._flushed:
+            self._file.flush()
+            self._flushed = True
+        data = os.pread(self._file.fileno(), 4 * (end - start), 4 * start)
+        return np.frombuffer(data, np.uint32)
 
     def close(self) -> None:
         self._view = None
