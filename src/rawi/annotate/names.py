@@ -64,6 +64,7 @@ def rank(word: str) -> int:
 _form = lru_cache(maxsize=200_000)(match_form)
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(word: str) -> str:
     """Consonant skeleton of a matching-form word: first letter kept, long vowels and a final ه dropped,
     transliteration-alternating consonants folded. بوتين/بوتن → بتن, كيدا/كيديه → كد."""
@@ -344,13 +345,15 @@ def resolve_article(text: str, found: Sequence[object], registry: EntityRegistry
     out_ments = ments + titles + anaphors
     # Link each cluster to the corpus registry; its label is the majority of its names' labels.
     result: dict[int, tuple[str, str, str]] = {}
+    surfaces_of: dict[int, list[str]] = {}
+    for m in out_ments:
+        surfaces_of.setdefault(m.cluster, []).append(text[m.start : m.end])
     for cid, members in clusters.items():
         votes = Counter(m.label for m in members)
         label = max(votes.items(), key=lambda kv: (kv[1], kv[0] == "PER", kv[0]))[0]
         names = list(dict.fromkeys(_id_name(m.words, label) for m in members))
         full_forms = [display_form(m.text, m.words[0]) for m in members if m.words]
-        surfaces = [text[m.start : m.end] for m in out_ments if m.cluster == cid]
-        ent = registry.link(label, names, full_forms, surfaces)
+        ent = registry.link(label, names, full_forms, surfaces_of.get(cid, []))
         result[cid] = (ent.id, label, ent.canonical)
 
     items = []
@@ -390,7 +393,10 @@ def _propagate(text: str, ments: list[_Mention], toks, tok_mf: list[str], taken:
             patterns.setdefault((m.words[-1],), "PER")
     if not patterns:
         return
-    singles = {p[0]: lab for p, lab in patterns.items() if len(p) == 1}
+    surnames: dict[str, list[str]] = {}  # skeleton → one-word person names, for spelling variants
+    for p, lab in patterns.items():
+        if len(p) == 1 and lab == "PER":
+            surnames.setdefault(skeleton(p[0]), []).append(p[0])
     longest = max(len(p) for p in patterns)
     i = 0
     while i < len(toks):
@@ -405,8 +411,8 @@ def _propagate(text: str, ments: list[_Mention], toks, tok_mf: list[str], taken:
             rest = tuple(tok_mf[i + 1 : i + n])
             for c in cands:
                 lab = patterns.get((c, *rest))
-                if lab is None and n == 1:
-                    lab = next((lb for w, lb in singles.items() if lb == "PER" and _fuzzy_single(c, w)), None)
+                if lab is None and n == 1 and any(_fuzzy_single(c, w) for w in surnames.get(skeleton(c), ())):
+                    lab = "PER"
                 if lab is not None:
                     start, end = toks[i].start, toks[i + n - 1].end
                     ments.append(_Mention(start, end, lab, text[start:end], words=(c, *rest)))

@@ -185,7 +185,12 @@ def _is_addressee_word(w: str) -> bool:
 
 
 def parse_subject(
-    toks: list[Tok], ents: EntityIndex, names: ArticleNames, prep_l: bool = False, objects: bool = True
+    toks: list[Tok],
+    ents: EntityIndex,
+    names: ArticleNames,
+    prep_l: bool = False,
+    objects: bool = True,
+    preps: tuple[str, ...] = (),
 ) -> Subject:
     """The subject phrase at the start of `toks` (the tokens right after a cue). `prep_l`: the cue takes a
     ل phrase as what was said (دعا لرفع), so a ل word after it is no addressee; `objects`: the cue takes a
@@ -201,6 +206,9 @@ def parse_subject(
     first = toks[i]
     if first.text in HONORIFIC_PRONOUNS:
         return Subject(i + 1, i + 1, True, addressee=addressee)
+    fused = first.text[0] in preps and len(first.text) > 3 and not is_definite(first.text)
+    if fused and not ents.covering(first.start) and not names.is_surname(first.text):
+        return Subject(i, i, True, addressee=addressee)  # ويطالبون بتحديد، ودعا لعدم: what was said, no subject
     if first.text in QUOTE_MARKS:
         k = _quoted_name_end(toks, i)
         if k is not None:  # وشدد "عسيري" على أن: a name in quote marks
@@ -209,7 +217,7 @@ def parse_subject(
     kunya = first.text in ("ام", "ابو") and i + 1 < len(toks) and name_word(toks[i + 1].text)
     if mention is None and not kunya and (_stops_subject(first) or not _may_start_subject(toks, i, names, objects)):
         return Subject(i, i, True, addressee=addressee)
-    j = _subject_end(toks, i, ents, names, objects)
+    j = _subject_end(toks, i, ents, names, objects, preps)
     sub = Subject(i, j, False, addressee=addressee)
     if j < len(toks) and sub.addressee is None and _opens_addressee(toks, j, prep_l):
         k = _skip_addressee(toks, j)
@@ -315,7 +323,9 @@ def _quoted_name_end(toks: list[Tok], j: int) -> int | None:
     return k + 1
 
 
-def _subject_end(toks: list[Tok], i: int, ents: EntityIndex, names: ArticleNames, objects: bool = True) -> int:
+def _subject_end(
+    toks: list[Tok], i: int, ents: EntityIndex, names: ArticleNames, objects: bool = True, preps: tuple[str, ...] = ()
+) -> int:
     """End (exclusive token index) of the subject phrase starting at i: titles, then a name, then titles.
 
     States: "title" (a title and its complements: وزير الخارجية الروسي، مدير فرع الجمعية), "name" (a name
@@ -362,6 +372,9 @@ def _subject_end(toks: list[Tok], i: int, ents: EntityIndex, names: ArticleNames
                 break
             j, named, state = k, True, "after_name"
             continue
+        if w == "." and j > i and len(toks[j - 1].text) == 1 and toks[j - 1].is_word:
+            j += 1  # د. محمد، م. جديع: the period of an abbreviated title
+            continue
         if w == "(":
             k = j + 1
             while k < limit and toks[k].text != ")":
@@ -383,6 +396,8 @@ def _subject_end(toks: list[Tok], i: int, ents: EntityIndex, names: ArticleNames
             continue
         if w == "ل" or _stops_subject(tok):
             break
+        if j > i and w[0] in preps and len(w) > 3 and not is_definite(w) and not ents.covering(tok.start):
+            break  # طالب الوزير بتحديد: the preposition of what was said ends the subject
         if state in ("after_name", "name") and is_titleish(w):
             j, state = j + 1, "title_after"
             continue
@@ -628,6 +643,7 @@ def name_word(w: str) -> bool:
         and not is_definite(w)
         and not is_titleish(w)
         and (not w.endswith(("ه", "ة")) or w.endswith("الله"))
+        and not (w.endswith(("ها", "هم", "هما", "هن")) and len(w) > 4)
         and w not in FUNCTION
         and w not in PREPOSITIONS
         and w not in TIME_WORDS

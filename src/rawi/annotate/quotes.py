@@ -214,7 +214,8 @@ class _Finder:
     def _subject(self, toks: list[Tok], verb: Verb, form: CueForm) -> Subject:
         if form.tense != "participle":
             objects = verb.has("O") or verb.has("F") or verb.has("A")
-            return parse_subject(toks, self.ents, self.names, prep_l="ل" in verb.preps, objects=objects)
+            fused = tuple(p for p in verb.preps if len(p) == 1)  # ب، ل written onto their noun
+            return parse_subject(toks, self.ents, self.names, "ل" in verb.preps, objects, fused)
         # a participle's subject is the sentence's; only an addressee may follow it (قائلًا لـ«عكاظ»:)
         if toks and _addressee_start(toks[0].text):
             sub = parse_subject(toks, self.ents, self.names, prep_l="ل" in verb.preps)
@@ -915,7 +916,8 @@ def _mention_words(m: Mention) -> str:
 
 
 def _hidden(sp: Speaker) -> Speaker:
-    return dataclasses.replace(sp, start=None, end=None)
+    """The same speaker, not named at this quote (the subject is hidden in the verb or a pronoun)."""
+    return Speaker(sp.name, sp.entity_id, sp.label, None, None, sp.gender, sp.keys)
 
 
 def _cut_at_sentence_end(toks: list[Tok]) -> list[Tok]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -55,12 +56,16 @@ def article_refs(result: SegmentedPage) -> list[ArticleRef]:
     """The articles of a segmented page as provenance sees them."""
     page = result.page
     outlet = outlet_name(page.outlet)
+    byline = author_agencies(page.author) if page.author else []
     refs = []
     for a in result.articles:
         credited = [credit_name(c.name) for c in a.credits]
         agencies = [
             credit_name(c.name) for c in a.credits if c.kind == "agency" or (c.kind == "source" and is_agency(c.name))
         ]
+        if a.position == 0:  # the page's byline belongs to its main article
+            credited += byline
+            agencies += byline
         names = tuple(dict.fromkeys([*credited, *(credit_name(c) for c in a.cited)]))
         refs.append(
             ArticleRef(
@@ -74,6 +79,20 @@ def article_refs(result: SegmentedPage) -> list[ArticleRef]:
             )
         )
     return refs
+
+
+_BYLINE_PARTS = re.compile(r"[-–—:()/|،,«»\"]+")
+
+
+def author_agencies(author: str) -> list[str]:
+    """Agencies named in a byline however it is punctuated ("واس (نجران)", "الرياض - واس", "الوئام -
+    رويترز:"). Segmentation reads most bylines; this catches the shapes it leaves as plain authors."""
+    found = []
+    for part in _BYLINE_PARTS.split(author):
+        part = " ".join(part.split())
+        if part and is_agency(part):
+            found.append(credit_name(part))
+    return found
 
 
 @dataclass(slots=True)
