@@ -83,7 +83,6 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=Path("../shared"))
     ap.add_argument("--out", type=Path, default=Path("src/rawi/models"))
     ap.add_argument("--clusters", type=Path, default=None, help="default: OUT/ner_clusters.tsv.gz")
-    ap.add_argument("--cues", type=Path, default=None, help="default: OUT/ner_cues.tsv.gz when there")
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--iters", type=int, default=250)
@@ -108,8 +107,7 @@ def main() -> None:
         entries += wikifane_entries(args.shared / "ner/wikifane/WikiFANE_Gold_2014_500K.txt")
     gaz_path = args.out / "ner_gazetteer.tsv.gz"
     write_gazetteer(entries, gaz_path)
-    cues = args.cues or args.out / "ner_cues.tsv.gz"
-    res = Resources.load(str(clusters), str(gaz_path), str(cues) if cues.exists() else None)
+    res = Resources.load(str(clusters), str(gaz_path))
     log.info(
         "%d cluster words, %d gazetteer words, %d phrases", len(res.clusters), len(res.gazetteer), len(res.phrases)
     )

@@ -18,8 +18,10 @@ def _read(path: Path) -> list[str]:
         if str(path) == "-":
             return sys.stdin.read().splitlines()
         return path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot be read as UTF-8 text ({exc}); give a CoNLL file") from exc
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read ({exc.strerror or exc}); check the path") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"is not UTF-8 text ({exc.reason}); give a UTF-8 CoNLL file") from exc
 
 
 def tag_rows(rows: list[conll.Row]) -> list[str]:

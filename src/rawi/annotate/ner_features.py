@@ -90,17 +90,11 @@ class Resources:
     gazetteer: dict[str, frozenset[str]] = field(default_factory=dict)  # one-word entries → classes
     phrases: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)  # multi-word entries
     max_phrase: int = 1
-    cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word → cue classes it follows in news
     phrase_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first word → lengths, longest first
 
     @classmethod
-    def load(cls, clusters_path: str | None, gazetteer_path: str | None, cues_path: str | None = None) -> Resources:
+    def load(cls, clusters_path: str | None, gazetteer_path: str | None) -> Resources:
         res = cls()
-        if cues_path:
-            with gzip.open(cues_path, "rt", encoding="utf-8") as fh:
-                for line in fh:
-                    word, _, tags = line.rstrip("\n").partition("\t")
-                    res.cues[word] = tuple(tags.split())
         if clusters_path:
             with gzip.open(clusters_path, "rt", encoding="utf-8") as fh:
                 for line in fh:
@@ -173,16 +167,6 @@ class Featurizer:
         if mf[:1] in _PRO2 or (stems and stems[0][:1] in _PRO2):
             own.append("pro2")
         ctx = ["w=" + mf]
-        if self.res.cues:
-            q = self.res.cues.get(mf)
-            if q is None:
-                q = next((("s" + t for t in self.res.cues[st]) for st in stems if st in self.res.cues), ())
-            for t in q:
-                own.append("q=" + t)
-                ctx.append("q=" + t)
-            # a bare word the press also writes with ال is a common noun more often than a name
-            if any(not c.startswith("ال") and "ال" + c in self.res.clusters for c in (mf, *stems)):
-                own.append("alform")
         cl = self._lookup_clusters(mf)
         if cl is not None:
             own.extend(f"c{i}={c}" for i, c in enumerate(cl) if c[-1] != "-")

@@ -1,4 +1,5 @@
-"""The local engine: stream pages from the readers through segmentation and the per-article annotators."""
+"""The local engine: stream pages from the readers through segmentation and the per-article annotators,
+in this process or on a pool of worker processes (results in input order either way)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rawi.annotate.pipeline import Annotator, annotate, default_annotators
+from rawi.engine.pool import OrderedPool
+from rawi.engine.stages import PageFailure, analyze_or_fail
+from rawi.engine.stream import chunked
+from rawi.engine.worker import analyze_chunk, init_worker
 from rawi.errors import InputError
 from rawi.model import Page, SegmentedPage
 from rawi.read import iter_pages
 from rawi.segment import BoilerplateIndex, segment_page
+
+CHUNK_PAGES = 16  # pages per task: large enough to hide the pickling, small enough to keep order cheap
+CHUNK_CHARS = 400_000
 
 
 def learn_boilerplate(paths: Iterable[str | Path]) -> BoilerplateIndex:
@@ -21,6 +29,21 @@ def learn_boilerplate(paths: Iterable[str | Path]) -> BoilerplateIndex:
     return index
 
 
+def frozen(index: BoilerplateIndex) -> BoilerplateIndex:
+    """The same answers from only the lines that are boilerplate: what workers and Spark tasks get (a
+    few thousand entries instead of every short line of the corpus)."""
+    small = BoilerplateIndex(index.min_pages, index.min_share, index.max_entries)
+    small.pages = index.pages.copy()
+    small.lines.update(
+        {
+            (outlet, key): n
+            for (outlet, key), n in index.lines.items()
+            if n >= max(index.min_pages, index.min_share * index.pages[outlet])
+        }
+    )
+    return small
+
+
 def analyze_page(
     page: Page, boilerplate: BoilerplateIndex | None = None, annotators: list[Annotator] | None = None
 ) -> SegmentedPage:
@@ -30,17 +53,52 @@ def analyze_page(
     return result
 
 
+def failed_page(page: Page, reason: str) -> PageFailure:
+    return PageFailure(page.uri, page.id, "worker", reason)
+
+
+def analyze_stream(
+    pages: Iterable[Page],
+    boilerplate: BoilerplateIndex | None,
+    annotators: list[Annotator] | None = None,
+    workers: int = 1,
+) -> Iterator[SegmentedPage | PageFailure]:
+    """Every page analyzed, in input order; a page that raises comes out as a PageFailure. With more than
+    one worker, pages go to a pool of processes in chunks, a bounded number of chunks ahead."""
+    if workers <= 1:
+        steps = default_annotators() if annotators is None else annotators
+        for page in pages:
+            yield analyze_or_fail(page, boilerplate, steps)
+        return
+    small = frozen(boilerplate) if boilerplate is not None else None
+    chunks = chunked(pages, CHUNK_PAGES, max_chars=CHUNK_CHARS, chars=lambda p: len(p.raw) + len(p.text))
+    with OrderedPool(
+        analyze_chunk, workers, failed=failed_page, initializer=init_worker, initargs=(small, annotators)
+    ) as pool:
+        for results in pool.map(chunks):
+            yield from results
+
+
 def analyze_paths(
-    paths: list[str | Path], *, learn: bool = True, annotators: list[Annotator] | None = None
+    paths: list[str | Path], *, learn: bool = True, annotators: list[Annotator] | None = None, workers: int = 1
 ) -> Iterator[SegmentedPage | InputError]:
-    """Analyze every page under `paths`; bad inputs come out as InputError items, the run goes on."""
+    """Analyze every page under `paths`, in input order; bad inputs (and pages whose analysis raised) come
+    out as InputError items, the run goes on."""
     boilerplate = learn_boilerplate(paths) if learn else None
-    steps = default_annotators() if annotators is None else annotators
-    for item in iter_pages(paths):
-        if isinstance(item, InputError):
-            yield item
-            continue
-        try:
-            yield analyze_page(item, boilerplate, steps)
-        except RecursionError as exc:  # pathological nesting in a page; report it, keep going
-            yield InputError(item.uri, f"could not be analyzed ({exc.__class__.__name__})")
+    readable: list[InputError] = []
+
+    def pages() -> Iterator[Page]:
+        for item in iter_pages(paths):
+            if isinstance(item, InputError):
+                readable.append(item)
+            else:
+                yield item
+
+    for result in analyze_stream(pages(), boilerplate, annotators, workers):
+        while readable:  # read errors come out where they were met (at most a few chunks late)
+            yield readable.pop(0)
+        if isinstance(result, PageFailure):
+            yield InputError(result.uri, f"could not be analyzed ({result.stage}: {result.reason})")
+        else:
+            yield result
+    yield from readable

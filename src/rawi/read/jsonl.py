@@ -140,7 +140,8 @@ def _page(line: bytes, source: str, lineno: int, fields: FieldMap) -> Page | Inp
         return InputError(where, f"empty text field {fields.text!r}: nothing to read")
     text = normalize_newlines(text)
     uri = _str(record, fields.uri) or f"{source}#L{lineno}"
-    meta = {k: v for k, v in record.items() if k not in fields.mapped() and _is_scalar(v)}
+    mapped = fields.mapped()
+    meta = {k: v for k, v in record.items() if k not in mapped and _is_scalar(v)}
     meta["line"] = lineno
     if uri != f"{source}#L{lineno}":
         meta["source_file"] = source
