@@ -99,7 +99,12 @@ def with_gold(result: SegmentedPage, gold: dict[str, Any]) -> SegmentedPage:
     for article in result.articles:
         text = article.text
         if not article.entities:
+            # gold entities, then the real quote annotator again, so speakers resolve through them
+            from rawi.annotate.quotes import annotate_quotes
+
             article.entities = _gold_entities(text, gold["entities"])
+            article.quotes = []
+            annotate_quotes(article)
         if not article.quotes:
             article.quotes = _gold_quotes(text, quotes)
     return result
