@@ -1,6 +1,6 @@
 """Named-entity tagging speed on SaudiNewsNet text, one core.
 
-    .venv/bin/python bench/ner.py [--shared ../shared] [--articles 400]
+    taskset -c 0 .venv/bin/python bench/ner.py [--shared ../shared] [--articles 400]
 
 Prints tokens/s for the recognizer alone (tokenize + features + CRF) and for the whole entity stage
 (recognizer + identity resolution into an EntityRegistry). The model load is timed apart.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import time
 from pathlib import Path
 
@@ -35,7 +36,8 @@ def load_texts(shared: Path, n: int) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1] / "../shared")
+    default_shared = os.environ.get("RAWI_SHARED", Path(__file__).resolve().parents[2] / "shared")
+    ap.add_argument("--shared", type=Path, default=Path(default_shared))
     ap.add_argument("--articles", type=int, default=400)
     args = ap.parse_args()
 

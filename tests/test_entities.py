@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import SHARED  # RAWI_SHARED or ../shared
 from rawi.annotate import conll
 from rawi.annotate.entities import annotate_entities, find_mentions, load_model
 from rawi.annotate.names import EntityRegistry, same_word, skeleton
@@ -16,15 +17,15 @@ from rawi.model import Article
 from rawi.ner_cli import ner_app
 from rawi.text import match_form
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 SEEDS = sorted((SHARED / "corpus/seeds").glob("*.txt"))
 GOLD = SHARED / "gold/seeds.json"
 ANERCORP = SHARED / "ner/anercorp/train.txt"
 needs_shared = pytest.mark.skipif(not GOLD.exists(), reason="../shared is not there")
 
-# Dev-split micro F1 of the shipped model is measured by training/train_ner.py; the floor below keeps
-# a margin under it for the 300-sentence slice tested here.
-DEV_FLOOR = 0.70
+# training/train_ner.py reports the honest dev-split figures (micro F1 0.740 with a model trained on the
+# other 90%). The shipped model is then trained on all of train.txt, dev included, and scores 0.986 on
+# dev: this floor catches a broken or mismatched artefact (features, clusters, gazetteer), not overfitting.
+DEV_FLOOR = 0.90
 
 
 def make_article(text: str, name: str = "a") -> Article:
@@ -133,13 +134,21 @@ def test_registry_keeps_different_people_apart() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   \n\n ", "Hello world, no Arabic here at all.", "12345 67.8% ... !!!", "قال مراسل BBC و RT إن"],
+    [
+        "",
+        "   \n\n ",
+        "Hello world, no Arabic here at all.",
+        "12345 67.8% ... !!!",
+        "قال مراسل BBC و RT إن",
+        "BBC CNN RT " * 3000,
+    ],
 )
 def test_robust_inputs(text: str) -> None:
     art = annotate_entities(make_article(text))
     for m in art.entities:
         assert art.text[m["start"] : m["end"]] == m["text"]
         assert m["label"] in {"PER", "ORG", "LOC", "MISC"}
+        assert len(m["text"].split()) <= 10
 
 
 def test_long_article_does_not_stall() -> None:

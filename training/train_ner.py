@@ -1,6 +1,6 @@
 """Train the named-entity CRF shipped in src/rawi/models/.
 
-Reproduce (from the repository root, with ../shared beside it; about 8 minutes on 2 cores):
+Reproduce (from the repository root, with ../shared beside it; about 10 minutes on 2 cores):
 
     .venv/bin/pip install python-crfsuite numpy scipy scikit-learn
     .venv/bin/python training/build_clusters.py --shared ../shared \

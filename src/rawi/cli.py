@@ -53,9 +53,12 @@ def analyze(
     learn_boilerplate: bool = typer.Option(
         True, "--learn-boilerplate/--no-learn-boilerplate", help="First pass: learn lines that recur per outlet."
     ),
+    workers: int = typer.Option(1, "--workers", "-w", min=0, help="Worker processes (0: one per core); order kept."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing counts."),
 ) -> None:
     """Split pages into clean articles with their metadata; print one JSON object per page."""
+    from rawi.commands.run import workers_for
+
     stats = RunStats()
     show_progress = not quiet and err.is_terminal
     with Progress(
@@ -68,7 +71,7 @@ def analyze(
         transient=True,
     ) as progress:
         task = progress.add_task("pages", total=None)
-        for item in analyze_paths([str(p) for p in paths], learn=learn_boilerplate):
+        for item in analyze_paths([str(p) for p in paths], learn=learn_boilerplate, workers=workers_for(workers)):
             if isinstance(item, InputError):
                 stats.failure()
                 err.print(f"[red]error:[/red] {item}", highlight=False, soft_wrap=True)
@@ -112,6 +115,9 @@ def _register_stage_commands() -> None:
     from rawi.commands.quotes import quotes
 
     app.command()(quotes)
+    from rawi.commands.run import run as run_command
+
+    app.command(name="run")(run_command)
 
 
 _register_stage_commands()

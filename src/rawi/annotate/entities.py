@@ -8,6 +8,7 @@ WikiFANE and SaudiNewsNet word clusters; tags use ANERcorp's label names (B-PERS
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import threading
 from collections import Counter
@@ -30,6 +31,7 @@ from rawi.text import Token, match_form, tokenize
 LABELS = {"PERS": "PER", "PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
 _SENTENCE_END = frozenset({".", "!", "?", "؟", "…", "؛"})
 _MAX_SENTENCE = 250  # longer runs are cut: the CRF needs no more context, and time stays linear
+_MAX_MENTION = 10  # tokens; ANERcorp's longest names are event titles of about that length
 DOC_WINDOW = 20  # sentences each side that share their names
 _PROPAGATE_RANK = 500  # a one-word name more frequent than this is a common word too: not spread
 _MODEL_FILES = ("ner.crfsuite", "ner_clusters.tsv.gz", "ner_gazetteer.tsv.gz")
@@ -188,15 +190,24 @@ def find_mentions(text: str, model: NerModel | None = None, cues: bool = True) -
             label = LABELS.get(typ)
             if label is None:
                 continue
+            if e - s > _MAX_MENTION:
+                continue  # a run the CRF cannot judge (a line of Latin acronyms), not a name
             start, end = sent[s].start, sent[e - 1].end
             found.append(RawMention(start, end, label, text[start:end]))
             taken_at.update(t.start for t in sent[s:e])
     if cues:
         toks = [t for sent in sents for t in sent]
         taken = [t.start in taken_at for t in toks]
-        for start, end, label in cue_mentions(text, toks, taken, rank):
-            found = [m for m in found if m.end <= start or m.start >= end]
-            found.append(RawMention(start, end, label, text[start:end]))
+        extra = sorted(cue_mentions(text, toks, taken, rank))
+        if extra:
+            starts = [e[0] for e in extra]
+
+            def overlaps(m: RawMention) -> bool:  # a credit line overrides what the CRF saw inside it
+                k = bisect.bisect_left(starts, m.end) - 1
+                return k >= 0 and extra[k][1] > m.start
+
+            found = [m for m in found if not overlaps(m)]
+            found += [RawMention(a, b, label, text[a:b]) for a, b, label in extra]
         found.sort(key=lambda m: m.start)
         found = [piece for m in found for piece in _split_coordination(text, m)]
         found = _outlet_spans(text, toks, found)

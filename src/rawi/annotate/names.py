@@ -28,6 +28,8 @@ from rawi.text import match_form, tokenize
 _FOLD = str.maketrans({"ج": "غ", "ق": "غ", "ط": "ت", "ص": "س", "ض": "د", "ذ": "ز", "ظ": "ز", "ث": "ت"})
 _VOWELS = frozenset("اوي")
 _COMMON_RANK = 5000  # two different spellings that are both this frequent are two names
+_VERY_COMMON_RANK = 2000  # a word this frequent has no transliteration variants
+_RARE_RANK = 30000
 _PROPAGATE_RANK = 1000  # a one-word name this frequent is a common word too: not spread by string match
 _PRO1 = ("و", "ف")
 _PRO2 = ("ب", "ل", "ك")
@@ -91,9 +93,15 @@ def same_word(a: str, b: str) -> bool:
     if a == b:
         return True
     sa = skeleton(a)
-    if len(sa) < 2 or sa != skeleton(b) or edit_distance(a, b) > 2:
+    if len(sa) < 2 or sa != skeleton(b):
         return False
-    return not (rank(a) < _COMMON_RANK and rank(b) < _COMMON_RANK)
+    dist = edit_distance(a, b)
+    ra, rb = rank(a), rank(b)
+    if dist > 2 or min(ra, rb) < _VERY_COMMON_RANK:
+        return False  # الثاني is a word, not a spelling of الثني
+    if ra < _COMMON_RANK and rb < _COMMON_RANK:
+        return False  # محمد/محمود, السلمي/السالم: two names the press writes often
+    return dist == 1 or max(ra, rb) >= _RARE_RANK  # two edits only towards a rare spelling: كيدا/كيديه
 
 
 def same_name(a: Sequence[str], b: Sequence[str]) -> bool:

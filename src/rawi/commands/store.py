@@ -28,8 +28,15 @@ DB_HELP = "The store: a SQLite file or postgresql://… (default: $RAWI_DB, else
 
 
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or directories: text, HTML, RSS/Atom, WARC, JSONL(.gz)."),
+    paths: list[Path] | None = typer.Argument(
+        None, help="Files or directories: text, HTML, RSS/Atom, WARC, JSONL(.gz)."
+    ),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    from_parquet: Path | None = typer.Option(
+        None,
+        "--from-parquet",
+        help="Also store the pages a Spark run wrote (the --out DIR of rawi run --engine spark).",
+    ),
     batch_size: int = typer.Option(200, "--batch-size", min=1, help="Pages per transaction."),
     learn_boilerplate: bool = typer.Option(
         True, "--learn-boilerplate/--no-learn-boilerplate", help="First pass: learn lines that recur per outlet."
@@ -38,10 +45,16 @@ def ingest(
 ) -> None:
     """Analyze pages and store them; a page already stored is stored once. Prints what was added."""
     failures = 0
+    if not paths and from_parquet is None:
+        raise typer.BadParameter("give files or directories to analyze, or --from-parquet DIR", param_hint="PATHS")
 
     def analyzed() -> Iterator[SegmentedPage]:
         nonlocal failures
-        for item in analyze_paths([str(p) for p in paths], learn=learn_boilerplate):
+        if from_parquet is not None:
+            from rawi.engine.parquet import read_parquet_pages
+
+            yield from read_parquet_pages(from_parquet)
+        for item in analyze_paths([str(p) for p in paths or []], learn=learn_boilerplate):
             if isinstance(item, InputError):
                 failures += 1
                 err.print(f"[red]error:[/red] {item}", highlight=False, soft_wrap=True)

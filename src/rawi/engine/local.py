@@ -18,6 +18,7 @@ from rawi.segment import BoilerplateIndex, segment_page
 
 CHUNK_PAGES = 16  # pages per task: large enough to hide the pickling, small enough to keep order cheap
 CHUNK_CHARS = 400_000
+PAGE_TIMEOUT = 300.0  # seconds a page may take before its worker is presumed hung and replaced
 
 
 def learn_boilerplate(paths: Iterable[str | Path]) -> BoilerplateIndex:
@@ -73,7 +74,12 @@ def analyze_stream(
     small = frozen(boilerplate) if boilerplate is not None else None
     chunks = chunked(pages, CHUNK_PAGES, max_chars=CHUNK_CHARS, chars=lambda p: len(p.raw) + len(p.text))
     with OrderedPool(
-        analyze_chunk, workers, failed=failed_page, initializer=init_worker, initargs=(small, annotators)
+        analyze_chunk,
+        workers,
+        failed=failed_page,
+        initializer=init_worker,
+        initargs=(small, annotators),
+        item_timeout=PAGE_TIMEOUT,
     ) as pool:
         for results in pool.map(chunks):
             yield from results

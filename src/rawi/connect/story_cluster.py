@@ -1,0 +1,253 @@
+"""Online story clustering: each article joins the best matching recent story or starts a new one.
+
+In the manner of streaming news clustering (Miranda et al. 2018) and the Europe Media Monitor's story
+tracking: articles arrive in time order; each is compared with the stories still open (latest article within
+`window_hours`) and joins the most similar one above `threshold`, else opens a new story. Similarity to a
+story is a blend of
+- cosine of the article's TF-IDF vector to the story centroid (the sum of its members' unit vectors),
+- the same on distinctive terms only (story_vectors.py: template phrases left out),
+- shared entities, and sentence embeddings, when the documents carry them.
+The article-to-article cosines within the window come from sparse matrix products, a block of articles at a
+time; an article's dot product with a story centroid is then the sum of its cosines with the story's members.
+
+- Near duplicates always share a story: an article whose near-duplicate group already has a story joins it.
+- Template texts: an article mostly made of template phrases (a weather bulletin, a market close) carries
+  little that names its event, so it only joins a story that started within `template_hours`: the same
+  day's bulletin, not yesterday's.
+- Determinism: documents are processed in (time, id) order, so input order never matters; ties in
+  similarity go to the older story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from scipy import sparse
+
+from rawi.connect.story_features import StoryDoc
+from rawi.connect.story_vectors import DocVectors, VectorParams, vectors
+
+_BLOCK = 256  # articles whose window cosines are computed in one sparse product
+_MIN_COSINE = 0.03  # article-to-article cosines below this are dropped: noise, and most of the work
+
+
+@dataclass(frozen=True, slots=True)
+class StoryParams:
+    threshold: float = 0.30  # similarity an article needs to join a story
+    window_hours: float = 72.0  # a story takes new articles until this long after its latest one
+    distinct_weight: float = 0.5  # share of the similarity from distinctive terms (the rest: all terms)
+    template_share: float = 0.6  # an article with this much of its weight in template phrases is a template text
+    template_hours: float = 20.0  # ...and joins only a story whose first article is this recent
+    entity_weight: float = 0.10  # share of the similarity from shared entities (when both sides have them)
+    embedding_weight: float = 0.0  # share from sentence embeddings (when documents carry them)
+    vectors: VectorParams = field(default_factory=VectorParams)
+
+
+def seconds(time: str | None) -> float:
+    """Seconds since the epoch of an ISO time; NaN when there is none."""
+    if time:
+        try:
+            return datetime.fromisoformat(time.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            pass
+    return float("nan")
+
+
+@dataclass(slots=True)
+class Assignment:
+    """The result: each document's story (by position in time order) and the stories' members."""
+
+    docs: list[StoryDoc]  # in processing order
+    story_of: np.ndarray  # document position -> story index
+    stories: list[list[int]]  # story index -> document positions, in time order
+
+    def groups(self) -> list[list[StoryDoc]]:
+        return [[self.docs[m] for m in members] for members in self.stories]
+
+
+class _State:
+    """Growing per-story arrays."""
+
+    def __init__(self, n: int, dims: int) -> None:
+        self.count = 0
+        self.norm2 = np.zeros(n)  # squared norm of the sum of members' unit vectors
+        self.dnorm2 = np.zeros(n)
+        self.first = np.full(n, np.nan)
+        self.last = np.full(n, np.nan)
+        self.entities: list[dict[str, int]] = []
+        self.embedding = np.zeros((n, dims), np.float32) if dims else None
+        self.members: list[list[int]] = []
+
+    def new(self) -> int:
+        self.members.append([])
+        self.entities.append({})
+        self.count += 1
+        return self.count - 1
+
+
+def assign(
+    docs: Sequence[StoryDoc],
+    *,
+    groups: Mapping[str, str] | None = None,
+    params: StoryParams | None = None,
+    embeddings: Mapping[str, np.ndarray] | None = None,
+    vecs: DocVectors | None = None,
+) -> Assignment:
+    """Cluster `docs` into stories. `groups` maps a document id to its near-duplicate group; `embeddings`
+    maps a document id to a unit sentence embedding."""
+    p = params or StoryParams()
+    order = sorted(docs, key=lambda d: d.sort_key)
+    n = len(order)
+    v = vecs or vectors(order, p.vectors)
+    groups, embeddings = groups or {}, embeddings or {}
+    times = np.array([seconds(d.time) for d in order])
+    window = p.window_hours * 3600.0
+    # dated documents come first and in time order: an article's window is one contiguous run before it
+    dated = np.isfinite(times)
+    lo = np.where(dated, np.searchsorted(np.where(dated, times, np.inf), times - window), 0)
+    dims = len(next(iter(embeddings.values()))) if embeddings else 0
+    state = _State(n, dims)
+    story_of = np.full(n, -1, np.int64)
+    group_story: dict[str, int] = {}
+    full, distinct = v.full, v.distinct
+    for a in range(0, n, _BLOCK):
+        b = min(n, a + _BLOCK)
+        start = int(lo[a:b].min())
+        block = _Block(a, start, _product(full, a, b, start), _product(distinct, a, b, start))
+        for i in range(a, b):
+            d = order[i]
+            emb = embeddings.get(d.id)
+            row = block.row(i, int(lo[i]), story_of)
+            group = groups.get(d.id)
+            s = group_story.get(group, -1) if group else -1
+            if s < 0:
+                s = _best(i, d, row, times, state, v, p, emb)
+            if s < 0:
+                s = state.new()
+            if group:
+                group_story.setdefault(group, s)
+            _join(s, i, d, row, times, story_of, state, v, emb)
+    return Assignment(order, story_of, state.members)
+
+
+def _product(m: sparse.csr_matrix, a: int, b: int, start: int) -> sparse.csr_matrix:
+    sims = (m[a:b] @ m[start:b].T).tocsr()
+    sims.data[sims.data < _MIN_COSINE] = 0.0
+    sims.eliminate_zeros()
+    return sims
+
+
+@dataclass(slots=True)
+class _Row:
+    """One article's dot products with the open stories (sorted story indices), on all terms and on
+    distinctive terms."""
+
+    stories: np.ndarray
+    full: np.ndarray
+    distinct: np.ndarray
+
+    def get(self, s: int) -> tuple[float, float]:
+        k = int(np.searchsorted(self.stories, s))
+        if k < len(self.stories) and self.stories[k] == s:
+            return float(self.full[k]), float(self.distinct[k])
+        return 0.0, 0.0
+
+
+@dataclass(slots=True)
+class _Block:
+    """Cosines of a block of articles (rows a...) with the articles of their windows (columns start...)."""
+
+    a: int
+    start: int
+    sims: sparse.csr_matrix
+    dsims: sparse.csr_matrix
+
+    def row(self, i: int, lo: int, story_of: np.ndarray) -> _Row:
+        """Per story: the sum of article i's cosines with the story's members among earlier articles in the
+        window, i.e. its dot product with the (windowed) story centroid."""
+        cols, vals = self._entries(self.sims, i, lo)
+        dcols, dvals = self._entries(self.dsims, i, lo)
+        both = story_of[np.concatenate([cols, dcols])]
+        stories, inverse = np.unique(both, return_inverse=True)
+        k = len(stories)
+        full = np.bincount(inverse[: len(cols)], weights=vals, minlength=k)
+        distinct = np.bincount(inverse[len(cols) :], weights=dvals, minlength=k)
+        return _Row(stories, full, distinct)
+
+    def _entries(self, m: sparse.csr_matrix, i: int, lo: int) -> tuple[np.ndarray, np.ndarray]:
+        r = i - self.a
+        x, y = m.indptr[r], m.indptr[r + 1]
+        cols = m.indices[x:y] + self.start
+        keep = (cols >= lo) & (cols < i)
+        return cols[keep], m.data[x:y][keep]
+
+
+def _best(
+    i: int, d: StoryDoc, row: _Row, times: np.ndarray, st: _State, v: DocVectors, p: StoryParams,
+    embedding: np.ndarray | None,
+) -> int:
+    """The most similar open story above the threshold (the older one on a tie), or -1."""
+    if not len(row.stories):
+        return -1
+    stories, dots, ddots = row.stories, row.full, row.distinct
+    cos = dots / np.sqrt(np.maximum(st.norm2[stories], 1e-12))
+    dn = st.dnorm2[stories]
+    dcos = np.divide(ddots, np.sqrt(dn), out=np.zeros(len(stories)), where=dn > 0)
+    has_distinct = v.distinct.indptr[i + 1] > v.distinct.indptr[i]
+    sim = (1 - p.distinct_weight) * cos + p.distinct_weight * dcos if has_distinct else cos
+    t = times[i]
+    if np.isfinite(t):
+        # open stories only; a template text only joins a story that started recently
+        sim[~(st.last[stories] >= t - p.window_hours * 3600.0)] = -1.0
+        if v.template_share[i] >= p.template_share:
+            sim[~(st.first[stories] >= t - p.template_hours * 3600.0)] = -1.0
+    if p.entity_weight and d.entities:
+        for k, s in enumerate(stories.tolist()):
+            known = st.entities[s]
+            if known and sim[k] > 0:
+                shared = sum(1 for e in d.entities if e in known)
+                overlap = shared / min(len(d.entities), len(known))
+                sim[k] = (1 - p.entity_weight) * sim[k] + p.entity_weight * overlap
+    if p.embedding_weight and embedding is not None and st.embedding is not None:
+        e = st.embedding[stories]
+        ecos = (e @ embedding) / np.maximum(np.linalg.norm(e, axis=1), 1e-12)
+        sim = np.where(sim > 0, (1 - p.embedding_weight) * sim + p.embedding_weight * ecos, sim)
+    k = int(np.argmax(sim))  # first maximum: the older story wins a tie
+    return int(stories[k]) if sim[k] >= p.threshold else -1
+
+
+def _join(
+    s: int, i: int, d: StoryDoc, row: _Row, times: np.ndarray, story_of: np.ndarray, st: _State,
+    v: DocVectors, embedding: np.ndarray | None,
+) -> None:
+    # |c + x|^2 = |c|^2 + 2 c.x + |x|^2 for unit (or empty) x; c.x is the windowed dot product
+    dot, ddot = row.get(s)
+    if v.full.indptr[i + 1] > v.full.indptr[i]:
+        st.norm2[s] += 2.0 * dot + 1.0
+    if v.distinct.indptr[i + 1] > v.distinct.indptr[i]:
+        st.dnorm2[s] += 2.0 * ddot + 1.0
+    st.members[s].append(i)
+    story_of[i] = s
+    known = st.entities[s]
+    for e in d.entities:
+        known[e] = known.get(e, 0) + 1
+    if embedding is not None and st.embedding is not None:
+        st.embedding[s] += embedding
+    t = times[i]
+    if np.isfinite(t):
+        st.first[s] = t if np.isnan(st.first[s]) else min(st.first[s], t)
+        st.last[s] = t if np.isnan(st.last[s]) else max(st.last[s], t)
+
+
+def cluster(
+    docs: Sequence[StoryDoc],
+    *,
+    groups: Mapping[str, str] | None = None,
+    params: StoryParams | None = None,
+    embeddings: Mapping[str, np.ndarray] | None = None,
+) -> list[list[StoryDoc]]:
+    """Stories of `docs`, each a list of documents in time order, stories in order of their first article."""
+    return assign(docs, groups=groups, params=params, embeddings=embeddings).groups()

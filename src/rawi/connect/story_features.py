@@ -1,0 +1,90 @@
+"""What story clustering knows of an article: its time, outlet, title, the stems of title and lead, entities.
+
+Stems are `rawi.text.stem.stem` of the matching form, so "العلاقات" and "علاقات" are one term. Only the title
+and the first `LEAD_WORDS` words of the body count: a news story states its event up front, and the tail of
+a long article (background, a second topic) would pull it toward other stories. Stopwords are dropped.
+Weighting (TF-IDF, template masking) needs the whole collection and is done by story_vectors.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rawi.model import Article
+from rawi.text import match_form
+from rawi.text.stem import STOPWORDS, iter_words, stem
+
+LEAD_WORDS = 150  # body words read: the lead and a little more
+
+
+@dataclass(slots=True)
+class StoryDoc:
+    """An article as the story clusterer sees it."""
+
+    id: str  # article id
+    uri: str | None  # the page's uri: near-duplicate groups are keyed on it
+    outlet: str | None
+    time: str | None  # ISO 8601: published, else when the page was fetched
+    title: str | None
+    tokens: list[str]  # content stems of the title, then of the lead, in order
+    n_title: int = 0  # how many of `tokens` come from the title
+    entities: frozenset[str] = frozenset()  # entity ids (or canonical names) the article mentions
+    extra: dict[str, Any] = field(default_factory=dict)  # what other stages attach (summary sentences)
+
+    @property
+    def sort_key(self) -> tuple[bool, str, str]:
+        """Canonical processing order: dated first, by time, then by id (so input order never matters)."""
+        return self.time is None, self.time or "", self.id
+
+
+@lru_cache(maxsize=300_000)
+def _term(word: str) -> str | None:
+    """The stem a word counts as, or None for stopwords and one-letter words (cached: words repeat)."""
+    if match_form(word) in STOPWORDS:
+        return None
+    s = stem(word)
+    return sys.intern(s) if len(s) >= 2 and s not in STOPWORDS else None
+
+
+def stems(text: str, limit: int | None = None) -> list[str]:
+    """Content stems of `text` in order, at most `limit` words read (stopwords count toward the limit)."""
+    out: list[str] = []
+    for n, (_, _, word) in enumerate(iter_words(text)):
+        if limit is not None and n >= limit:
+            break
+        s = _term(word)
+        if s is not None:
+            out.append(s)
+    return out
+
+
+def entity_keys(entities: Iterable[dict[str, Any]]) -> frozenset[str]:
+    """Entity identities of an article's mentions: the entity id when the entity stage gave one, else the
+    canonical name (or the surface text) in matching form."""
+    keys = set()
+    for m in entities:
+        key = m.get("entity_id") or match_form(m.get("canonical") or m.get("text") or "").strip()
+        if key:
+            keys.add(key)
+    return frozenset(keys)
+
+
+def story_doc(
+    article: Article, *, uri: str | None = None, outlet: str | None = None, time: str | None = None
+) -> StoryDoc:
+    """The clusterer's view of one article; `time` defaults to the article's `published`."""
+    title = stems(article.title or "")
+    return StoryDoc(
+        id=article.id,
+        uri=uri,
+        outlet=outlet,
+        time=time or article.published,
+        title=article.title,
+        tokens=title + stems(article.text, LEAD_WORDS),
+        n_title=len(title),
+        entities=entity_keys(article.entities),
+    )
