@@ -40,6 +40,16 @@ HOSTILE_BODY = [
 ]
 
 
+def seed_entity_id(shared: Path, canonical: str) -> str:
+    """The id the pipeline gives an entity on the seed pages (the entity annotator's own ids)."""
+    for result in seed_results(shared):
+        for article in result.articles:
+            for mention in article.entities:
+                if mention["canonical"] == canonical:
+                    return str(mention["entity_id"])
+    return entity_identity("PER", canonical)  # what the store files a speaker under when no entity names it
+
+
 def seed_paths(shared: Path) -> list[Path]:
     return sorted((shared / "corpus" / "seeds").glob("*.txt"))
 
@@ -136,7 +146,7 @@ def hostile_result() -> SegmentedPage:
     for article in result.articles:
         body = article.text
         at = body.find("لافروف")
-        if at >= 0 and not article.entities:
+        if at >= 0:  # hostile annotations replace whatever the annotators found
             article.entities = [
                 {
                     "start": at,
@@ -147,7 +157,7 @@ def hostile_result() -> SegmentedPage:
                     "canonical": "<script>window.__xss=9</script>",
                 }
             ]
-        if not article.quotes and "الحوار" in body:
+        if "الحوار" in body:
             s = body.find("الحوار")
             article.quotes = [
                 {
@@ -209,12 +219,12 @@ def populate(url: str, shared: Path) -> dict[str, Any]:
                     every,
                     "لافروف والعلاقات مع واشنطن",
                     [SummarySentence(seeds[0].articles[0].paragraphs[0], main[0])],
-                    top_entities=[entity_identity("PER", "سيرغي لافروف")],
+                    top_entities=[seed_entity_id(shared, "سيرغي لافروف")],
                 )
             ]
         )
     return {
-        "lavrov": entity_identity("PER", "سيرغي لافروف"),
+        "lavrov": seed_entity_id(shared, "سيرغي لافروف"),
         "seed_articles": every,
         "seed_main": main,
         "hostile_article": hostile.articles[0].id,

@@ -13,8 +13,8 @@ from conftest import SHARED  # RAWI_SHARED or ../shared
 from rawi.annotate import conll
 from rawi.annotate.entities import annotate_entities, find_mentions, load_model
 from rawi.annotate.names import EntityRegistry, same_word, skeleton
+from rawi.commands.ner import ner_app
 from rawi.model import Article
-from rawi.ner_cli import ner_app
 from rawi.text import match_form
 
 SEEDS = sorted((SHARED / "corpus/seeds").glob("*.txt"))

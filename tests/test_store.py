@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import SHARED
 from rawi.cli import app
 from rawi.errors import UsageError
 from rawi.model import Page, SegmentedPage
@@ -28,9 +29,9 @@ from rawi.store import ReuseLink, SearchFilters, Store, StoryRecord, SummarySent
 from rawi.store.rows import entity_identity
 from rawi.text import match_form
 from rawi.text.stem import clitic_stem, stem
-from storekit import BACKENDS, hostile_result, seed_results, store_url_for
+from storekit import BACKENDS, hostile_result, seed_entity_id, seed_results, store_url_for
 
-LAVROV = entity_identity("PER", "سيرغي لافروف")
+LAVROV = seed_entity_id(SHARED, "سيرغي لافروف")
 
 
 @pytest.fixture(params=BACKENDS)

@@ -118,6 +118,9 @@ def _register_stage_commands() -> None:
     from rawi.commands.run import run as run_command
 
     app.command(name="run")(run_command)
+    from rawi.commands.ner import ner_app
+
+    app.add_typer(ner_app, name="ner", help="Tag and evaluate named entities in CoNLL files.")
 
 
 _register_stage_commands()

@@ -13,10 +13,17 @@ def default_annotators() -> list[Annotator]:
     """The annotators `rawi analyze` runs, in order. Dates first: they normalize `published`, which
     relative dates and quotes' times depend on."""
     from rawi.annotate.dates import annotate_dates
+    from rawi.annotate.entities import annotate_entities
+    from rawi.annotate.names import EntityRegistry
     from rawi.annotate.quotes import annotate_quotes
 
-    # quotes last: they read speakers from the entities when that stage has run before them
-    return [annotate_dates, annotate_quotes]
+    registry = EntityRegistry()  # one identity per name across everything this process analyzes
+
+    def entities(article: Article) -> Article:
+        return annotate_entities(article, registry)
+
+    # quotes after entities: speakers are read from the entity mentions
+    return [annotate_dates, entities, annotate_quotes]
 
 
 def annotate(article: Article, annotators: list[Annotator]) -> Article:

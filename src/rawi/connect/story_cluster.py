@@ -43,6 +43,7 @@ class StoryParams:
     template_hours: float = 20.0  # ...and joins only a story whose first article is this recent
     entity_weight: float = 0.10  # share of the similarity from shared entities (when both sides have them)
     embedding_weight: float = 0.0  # share from sentence embeddings (when documents carry them)
+    link_weight: float = 0.0  # an article also joins a story when this times its best cosine with a member is enough
     vectors: VectorParams = field(default_factory=VectorParams)
 
 
@@ -148,6 +149,7 @@ class _Row:
     stories: np.ndarray
     full: np.ndarray
     distinct: np.ndarray
+    best: np.ndarray  # the highest cosine with one member
 
     def get(self, s: int) -> tuple[float, float]:
         k = int(np.searchsorted(self.stories, s))
@@ -175,7 +177,9 @@ class _Block:
         k = len(stories)
         full = np.bincount(inverse[: len(cols)], weights=vals, minlength=k)
         distinct = np.bincount(inverse[len(cols) :], weights=dvals, minlength=k)
-        return _Row(stories, full, distinct)
+        best = np.zeros(k)
+        np.maximum.at(best, inverse[: len(cols)], vals)
+        return _Row(stories, full, distinct, best)
 
     def _entries(self, m: sparse.csr_matrix, i: int, lo: int) -> tuple[np.ndarray, np.ndarray]:
         r = i - self.a
@@ -198,6 +202,8 @@ def _best(
     dcos = np.divide(ddots, np.sqrt(dn), out=np.zeros(len(stories)), where=dn > 0)
     has_distinct = v.distinct.indptr[i + 1] > v.distinct.indptr[i]
     sim = (1 - p.distinct_weight) * cos + p.distinct_weight * dcos if has_distinct else cos
+    if p.link_weight:
+        sim = np.maximum(sim, p.link_weight * row.best)
     t = times[i]
     if np.isfinite(t):
         # open stories only; a template text only joins a story that started recently

@@ -1,6 +1,7 @@
 """What story clustering knows of an article: its time, outlet, title, the stems of title and lead, entities.
 
-Stems are `rawi.text.stem.stem` of the matching form, so "العلاقات" and "علاقات" are one term. Only the title
+Stems are `rawi.text.stem.clitic_stem` of the matching form, so "العلاقات", "علاقات" and "وللعلاقات" are one
+term (a rare word glued to a conjunction would otherwise look like a rare name). Only the title
 and the first `LEAD_WORDS` words of the body count: a news story states its event up front, and the tail of
 a long article (background, a second topic) would pull it toward other stories. Stopwords are dropped.
 Weighting (TF-IDF, template masking) needs the whole collection and is done by story_vectors.py.
@@ -16,7 +17,7 @@ from typing import Any
 
 from rawi.model import Article
 from rawi.text import match_form
-from rawi.text.stem import STOPWORDS, iter_words, stem
+from rawi.text.stem import STOPWORDS, clitic_stem, iter_words
 
 LEAD_WORDS = 150  # body words read: the lead and a little more
 
@@ -46,7 +47,7 @@ def _term(word: str) -> str | None:
     """The stem a word counts as, or None for stopwords and one-letter words (cached: words repeat)."""
     if match_form(word) in STOPWORDS:
         return None
-    s = stem(word)
+    s = clitic_stem(word)
     return sys.intern(s) if len(s) >= 2 and s not in STOPWORDS else None
 
 

@@ -32,6 +32,9 @@ class VectorParams:
     min_df_docs: int = 50  # ...but only once the collection has this many documents
     template_days: int = 4  # a phrase seen on this many different days...
     template_span: int = 10  # ...spread over at least this many days is a template phrase
+    burst_floor: float | None = 0.2  # weight of a term that is not bursty, relative to log(burst); None: no burst
+    burst_days: int = 1  # days either side of an article's day that count toward its terms' burst
+    bigrams: bool = True  # pairs of adjacent stems count as terms too ("مسجد الطوارئ" is rarer than either word)
 
 
 @dataclass(slots=True)
@@ -60,21 +63,46 @@ def vectors(docs: Sequence[StoryDoc], params: VectorParams | None = None) -> Doc
     titles = np.fromiter((d.n_title for d in docs), np.int64, n)
     weight = np.where(pos < np.repeat(titles, lengths), TITLE_WEIGHT, 1.0)
 
-    v = len(vocab)
+    covered, phrases = _template_positions(ids, doc_of, docs, p.template_days, p.template_span)
+    terms = [""] * len(vocab)
+    for t, i in vocab.items():
+        terms[i] = t
+    if p.bigrams:
+        ids, doc_of, weight, covered, terms = _with_bigrams(ids, doc_of, weight, covered, terms)
+    v = len(terms)
     pair = np.unique(doc_of * max(v, 1) + ids)
     df = np.bincount(pair % max(v, 1), minlength=v) if v else np.zeros(0, np.int64)
     idf = np.log((n + 1) / (df + 1.0))
+    idf[df < 2] = 0.0  # a term in one document matches nothing; it would only dilute that document's vector
     if n >= p.min_df_docs:
         idf[df > p.max_df * n] = 0.0
 
-    covered, phrases = _template_positions(ids, doc_of, docs, p.template_days, p.template_span)
-    full = _unit_vectors(doc_of, ids, weight, idf, n, v)
-    distinct = _unit_vectors(doc_of[~covered], ids[~covered], weight[~covered], idf, n, v)
+    day = np.array([_day(d.time) for d in docs], np.int64)
+    boost = _burst(pair, v, day, df, p) if p.burst_floor is not None else None
+    full = _unit_vectors(doc_of, ids, weight, idf, n, v, pair, boost)
+    distinct = _unit_vectors(doc_of[~covered], ids[~covered], weight[~covered], idf, n, v, pair, boost)
     share = _template_share(doc_of, ids, weight, idf, covered, n)
-    terms = [""] * v
-    for t, i in vocab.items():
-        terms[i] = t
     return DocVectors(terms, full, distinct, share, df, phrases)
+
+
+def _with_bigrams(
+    ids: np.ndarray, doc_of: np.ndarray, weight: np.ndarray, covered: np.ndarray, terms: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """The tokens plus one token per pair of adjacent stems in a document (ids after the unigrams')."""
+    v = max(len(terms), 1)
+    same = doc_of[:-1] == doc_of[1:]
+    key = ids[:-1][same] * v + ids[1:][same]
+    if not len(key):
+        return ids, doc_of, weight, covered, terms
+    uniq, inverse = np.unique(key, return_inverse=True)
+    bigram_terms = [terms[k // v] + " " + terms[k % v] for k in uniq.tolist()]
+    return (
+        np.concatenate([ids, inverse + len(terms)]),
+        np.concatenate([doc_of, doc_of[:-1][same]]),
+        np.concatenate([weight, np.minimum(weight[:-1], weight[1:])[same]]),
+        np.concatenate([covered, (covered[:-1] | covered[1:])[same]]),
+        terms + bigram_terms,
+    )
 
 
 def _template_positions(
@@ -116,16 +144,49 @@ def _day(time: str | None) -> int:
         return -1
 
 
+def _burst(pair: np.ndarray, v: int, day: np.ndarray, df: np.ndarray, p: VectorParams) -> np.ndarray:
+    """Per (document, term) pair: floor + log of how much more often the term occurs around the document's
+    day than its overall rate predicts (clipped at 0). An event's words burst on its days; a template's
+    words and everyday vocabulary do not. Undated documents get a neutral 1."""
+    v = max(v, 1)
+    pdoc, pterm = pair // v, pair % v
+    out = np.ones(len(pair))
+    dated_docs = day >= 0
+    if not dated_docs.any():
+        return out
+    w = p.burst_days
+    d0 = int(day[dated_docs].min())
+    span = int(day[dated_docs].max()) - d0 + 1 + 2 * w
+    rel_doc = np.where(dated_docs, day - d0 + w, -1)
+    rel = rel_doc[pdoc]
+    dated = rel >= 0
+    key = pterm * span + rel
+    uniq, count = np.unique(key[dated], return_counts=True)
+    around = np.zeros(len(pair))  # documents with the term on the document's day and `w` days either side
+    for delta in range(-w, w + 1):
+        k = np.minimum(np.searchsorted(uniq, key + delta), len(uniq) - 1)
+        around += np.where(uniq[k] == key + delta, count[k], 0)
+    per_day = np.bincount(rel_doc[dated_docs], minlength=span).astype(float)
+    docs_around = np.convolve(per_day, np.ones(2 * w + 1), mode="same")
+    expected = df[pterm] * docs_around[np.maximum(rel, 0)] / dated_docs.sum()
+    ratio = (around + 1.0) / (expected + 1.0)
+    out[dated] = (p.burst_floor + np.maximum(np.log(ratio), 0.0))[dated]
+    return out
+
+
 def _unit_vectors(
-    doc_of: np.ndarray, ids: np.ndarray, weight: np.ndarray, idf: np.ndarray, n: int, v: int
+    doc_of: np.ndarray, ids: np.ndarray, weight: np.ndarray, idf: np.ndarray, n: int, v: int,
+    pair: np.ndarray, boost: np.ndarray | None,
 ) -> sparse.csr_matrix:
-    """Per document: (1 + log tf) * idf over its terms, L2-normalized; zero-weight terms left out."""
+    """Per document: (1 + log tf) * idf (* burst) over its terms, L2-normalized; zero-weight terms left out."""
     if not len(ids):
         return sparse.csr_matrix((n, v), dtype=np.float32)
     keys, inverse = np.unique(doc_of * max(v, 1) + ids, return_inverse=True)
     tf = np.bincount(inverse, weights=weight)
     doc, term = keys // max(v, 1), keys % max(v, 1)
     w = (1.0 + np.log(tf)) * idf[term]
+    if boost is not None:
+        w = w * boost[np.searchsorted(pair, keys)]
     keep = w > 0
     doc, term, w = doc[keep], term[keep], w[keep]
     norms = np.sqrt(np.bincount(doc, weights=w * w, minlength=n))
