@@ -43,6 +43,13 @@ class FieldMap:
         return {getattr(self, f.name) for f in dataclass_fields(self)} - {None}
 
 
+def _maybe_gunzip(raw: IO[bytes]) -> IO[bytes]:
+    """The file itself, or its decompressed stream when it starts with the gzip magic."""
+    is_gzip = raw.read(2) == GZIP_MAGIC
+    raw.seek(0)
+    return gzip.GzipFile(fileobj=raw) if is_gzip else raw
+
+
 def read_jsonl(
     path: str | Path, *, fields: FieldMap | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Page | InputError]:
@@ -52,9 +59,7 @@ def read_jsonl(
     source = source_name(path)
     fields = fields or FieldMap()
     with path.open("rb") as raw:
-        is_gzip = raw.read(2) == GZIP_MAGIC
-        raw.seek(0)
-        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if is_gzip else raw
+        stream = _maybe_gunzip(raw)
         lineno = 0
         try:
             for lineno, line in _lines(stream, max_bytes):
@@ -76,9 +81,7 @@ def read_json_document(
     source = source_name(path)
     fields = fields or FieldMap()
     with path.open("rb") as raw:
-        is_gzip = raw.read(2) == GZIP_MAGIC
-        raw.seek(0)
-        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if is_gzip else raw
+        stream = _maybe_gunzip(raw)
         try:
             data = stream.read(max_bytes + 1)
         except (EOFError, OSError, zlib.error) as exc:
