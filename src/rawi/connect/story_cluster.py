@@ -44,6 +44,8 @@ class StoryParams:
     entity_weight: float = 0.10  # share of the similarity from shared entities (when both sides have them)
     embedding_weight: float = 0.0  # share from sentence embeddings (when documents carry them)
     link_weight: float = 0.0  # an article also joins a story when this times its best cosine with a member is enough
+    serial_hours: float = 12.0  # a story holding an article of the same outlet this far apart in time...
+    serial_margin: float = 0.0  # ...needs this much more similarity: outlets run series (press reviews, closes)
     vectors: VectorParams = field(default_factory=VectorParams)
 
 
@@ -79,12 +81,14 @@ class _State:
         self.first = np.full(n, np.nan)
         self.last = np.full(n, np.nan)
         self.entities: list[dict[str, int]] = []
+        self.outlets: list[dict[str | None, list[float]]] = []  # outlet -> times of its articles in the story
         self.embedding = np.zeros((n, dims), np.float32) if dims else None
         self.members: list[list[int]] = []
 
     def new(self) -> int:
         self.members.append([])
         self.entities.append({})
+        self.outlets.append({})
         self.count += 1
         return self.count - 1
 
@@ -210,6 +214,12 @@ def _best(
         sim[~(st.last[stories] >= t - p.window_hours * 3600.0)] = -1.0
         if v.template_share[i] >= p.template_share:
             sim[~(st.first[stories] >= t - p.template_hours * 3600.0)] = -1.0
+    if p.serial_margin and np.isfinite(t):
+        for k, s in enumerate(stories.tolist()):
+            if sim[k] >= p.threshold:
+                seen = st.outlets[s].get(d.outlet, ())
+                if any(abs(t - x) >= p.serial_hours * 3600.0 for x in seen):
+                    sim[k] -= p.serial_margin
     if p.entity_weight and d.entities:
         for k, s in enumerate(stories.tolist()):
             known = st.entities[s]
@@ -244,6 +254,7 @@ def _join(
         st.embedding[s] += embedding
     t = times[i]
     if np.isfinite(t):
+        st.outlets[s].setdefault(d.outlet, []).append(t)
         st.first[s] = t if np.isnan(st.first[s]) else min(st.first[s], t)
         st.last[s] = t if np.isnan(st.last[s]) else max(st.last[s], t)
 

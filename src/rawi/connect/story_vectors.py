@@ -35,6 +35,8 @@ class VectorParams:
     burst_floor: float | None = 0.2  # weight of a term that is not bursty, relative to log(burst); None: no burst
     burst_days: int = 1  # days either side of an article's day that count toward its terms' burst
     bigrams: bool = True  # pairs of adjacent stems count as terms too ("مسجد الطوارئ" is rarer than either word)
+    furniture_share: float = 0.3  # a phrase in this share of one outlet's articles of a day is its furniture...
+    furniture_docs: int = 8  # ...when that is at least this many articles
 
 
 @dataclass(slots=True)
@@ -64,6 +66,10 @@ def vectors(docs: Sequence[StoryDoc], params: VectorParams | None = None) -> Doc
     weight = np.where(pos < np.repeat(titles, lengths), TITLE_WEIGHT, 1.0)
 
     covered, phrases = _template_positions(ids, doc_of, docs, p.template_days, p.template_span)
+    furniture = _outlet_furniture(ids, doc_of, docs, p)
+    if furniture.any():  # an outlet's inline share bar or sign-off says nothing about any story: drop it
+        keep = ~furniture
+        ids, doc_of, weight, covered = ids[keep], doc_of[keep], weight[keep], covered[keep]
     terms = [""] * len(vocab)
     for t, i in vocab.items():
         terms[i] = t
@@ -105,6 +111,46 @@ def _with_bigrams(
     )
 
 
+def _shingle_keys(ids: np.ndarray, doc_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hash keys of every run of SHINGLE stems inside one document, and the positions the runs start at."""
+    k = SHINGLE
+    if len(ids) < k:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    key = np.zeros(len(ids) - k + 1, np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            key = key * _P + ids[j : len(ids) - k + 1 + j].astype(np.uint64)
+    starts = np.flatnonzero(doc_of[: len(ids) - k + 1] == doc_of[k - 1 :])
+    return key[starts], starts
+
+
+def _outlet_furniture(ids: np.ndarray, doc_of: np.ndarray, docs: Sequence[StoryDoc], p: VectorParams) -> np.ndarray:
+    """Token positions inside a phrase that recurs in a large share of one outlet's articles of one day: text
+    the outlet puts on every page (an inline "شارك من خلال تويتر فيسبوك" bar that segmentation left in)."""
+    covered = np.zeros(len(ids), bool)
+    keys, starts = _shingle_keys(ids, doc_of)
+    if not len(keys):
+        return covered
+    outlets: dict[tuple[str | None, int], int] = {}
+    group = np.array([outlets.setdefault((d.outlet, _day(d.time)), len(outlets)) for d in docs], np.int64)
+    per_group = np.bincount(group, minlength=len(outlets))
+    g = group[doc_of[starts]]
+    # distinct (phrase, group, document) triples, then documents per (phrase, group)
+    triples = np.unique(np.stack([keys, g.astype(np.uint64), doc_of[starts].astype(np.uint64)], axis=1), axis=0)
+    pairs, counts = np.unique(triples[:, :2], axis=0, return_counts=True)
+    sizes = per_group[pairs[:, 1].astype(np.int64)]
+    furniture = pairs[(counts >= p.furniture_docs) & (counts >= p.furniture_share * sizes)]
+    if not len(furniture):
+        return covered
+    fk = furniture[:, 0] * np.uint64(0x100000001B3) + furniture[:, 1]
+    with np.errstate(over="ignore"):
+        mine = keys * np.uint64(0x100000001B3) + g.astype(np.uint64)
+    hit = starts[np.isin(mine, fk)]
+    for j in range(SHINGLE):
+        covered[hit + j] = True
+    return covered
+
+
 def _template_positions(
     ids: np.ndarray, doc_of: np.ndarray, docs: Sequence[StoryDoc], min_days: int, min_span: int
 ) -> tuple[np.ndarray, int]:
@@ -112,23 +158,18 @@ def _template_positions(
     `min_span` days or more (a big story keeps its phrase for a week; a template for as long as it is used)."""
     covered = np.zeros(len(ids), bool)
     k = SHINGLE
-    if len(ids) < k:
+    key, starts = _shingle_keys(ids, doc_of)
+    if not len(key):
         return covered, 0
-    same_doc = doc_of[: len(ids) - k + 1] == doc_of[k - 1 :]
-    key = np.zeros(len(ids) - k + 1, np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(k):
-            key = key * _P + ids[j : len(ids) - k + 1 + j].astype(np.uint64)
-    starts = np.flatnonzero(same_doc)
     days = np.array([_day(d.time) for d in docs], np.int64)[doc_of[starts]]
     dated = days >= 0
     if not dated.any():
         return covered, 0
-    uniq_pairs = np.unique(np.stack([key[starts[dated]], days[dated].astype(np.uint64)], axis=1), axis=0)
+    uniq_pairs = np.unique(np.stack([key[dated], days[dated].astype(np.uint64)], axis=1), axis=0)
     phrase, first, day_count = np.unique(uniq_pairs[:, 0], return_index=True, return_counts=True)
     span = uniq_pairs[first + day_count - 1, 1].astype(np.int64) - uniq_pairs[first, 1].astype(np.int64)
     template = phrase[(day_count >= min_days) & (span >= min_span)]
-    hit = starts[np.isin(key[starts], template)]
+    hit = starts[np.isin(key, template)]
     for j in range(k):
         covered[hit + j] = True
     return covered, len(template)
