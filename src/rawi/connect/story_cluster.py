@@ -194,7 +194,13 @@ class _Block:
 
 
 def _best(
-    i: int, d: StoryDoc, row: _Row, times: np.ndarray, st: _State, v: DocVectors, p: StoryParams,
+    i: int,
+    d: StoryDoc,
+    row: _Row,
+    times: np.ndarray,
+    st: _State,
+    v: DocVectors,
+    p: StoryParams,
     embedding: np.ndarray | None,
 ) -> int:
     """The most similar open story above the threshold (the older one on a tie), or -1."""
@@ -236,8 +242,15 @@ def _best(
 
 
 def _join(
-    s: int, i: int, d: StoryDoc, row: _Row, times: np.ndarray, story_of: np.ndarray, st: _State,
-    v: DocVectors, embedding: np.ndarray | None,
+    s: int,
+    i: int,
+    d: StoryDoc,
+    row: _Row,
+    times: np.ndarray,
+    story_of: np.ndarray,
+    st: _State,
+    v: DocVectors,
+    embedding: np.ndarray | None,
 ) -> None:
     # |c + x|^2 = |c|^2 + 2 c.x + |x|^2 for unit (or empty) x; c.x is the windowed dot product
     dot, ddot = row.get(s)

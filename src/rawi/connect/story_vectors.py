@@ -4,9 +4,9 @@ Template texts (Interior-Ministry execution statements, daily weather bulletins,
 reviews) repeat whole phrases from one event to the next; what tells two of them apart is what fills the
 slots: names, places, numbers. A *template phrase* here is a run of `SHINGLE` content stems that recurs on at
 least `template_days` different days spread over `template_span` days (events rarely keep an identical phrase
-that long; templates do, and so do stock phrases like "خادم الحرمين الشريفين الملك سلمان"). The distinctive vector leaves out the words such
-phrases cover, so two statements of one template that fill its slots differently have a low distinctive
-similarity, while two reports of one event keep a high one.
+that long; templates do, and so do stock phrases like "خادم الحرمين الشريفين الملك سلمان"). The distinctive
+vector leaves out the words such phrases cover, so two statements of one template that fill its slots
+differently have a low distinctive similarity, while two reports of one event keep a high one.
 
 Everything is computed with numpy over the whole collection at once (31k articles in about a second).
 """
@@ -216,8 +216,14 @@ def _burst(pair: np.ndarray, v: int, day: np.ndarray, df: np.ndarray, p: VectorP
 
 
 def _unit_vectors(
-    doc_of: np.ndarray, ids: np.ndarray, weight: np.ndarray, idf: np.ndarray, n: int, v: int,
-    pair: np.ndarray, boost: np.ndarray | None,
+    doc_of: np.ndarray,
+    ids: np.ndarray,
+    weight: np.ndarray,
+    idf: np.ndarray,
+    n: int,
+    v: int,
+    pair: np.ndarray,
+    boost: np.ndarray | None,
 ) -> sparse.csr_matrix:
     """Per document: (1 + log tf) * idf (* burst) over its terms, L2-normalized; zero-weight terms left out."""
     if not len(ids):
