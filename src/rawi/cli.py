@@ -121,6 +121,9 @@ def _register_stage_commands() -> None:
     from rawi.commands.ner import ner_app
 
     app.add_typer(ner_app, name="ner", help="Tag and evaluate named entities in CoNLL files.")
+    from rawi.commands.watch import watch
+
+    app.command()(watch)
 
 
 _register_stage_commands()
