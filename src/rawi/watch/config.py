@@ -44,7 +44,7 @@ def load_feeds(path: Path) -> list[FeedSpec]:
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the feeds file ({exc.strerror or exc})") from None
     stripped = text.lstrip()
-    if path.suffix == ".toml":
+    if path.suffix == ".toml" or stripped.startswith("[["):
         try:
             entries = tomllib.loads(text).get("feeds", [])
         except tomllib.TOMLDecodeError as exc:

@@ -28,10 +28,14 @@ def feed_items(body: bytes, feed_url: str) -> list[FeedItem]:
     items: list[FeedItem] = []
     seen: set[str] = set()
     for entry in parsed.entries:
-        link = entry.get("link") or entry.get("id") or ""
-        url = urljoin(feed_url, link.strip())
+        link = (entry.get("link") or entry.get("id") or "").strip()
+        if not link:
+            continue
+        url = urljoin(feed_url, link)
         if urlsplit(url).scheme not in ("http", "https") or url in seen:
             continue
         seen.add(url)
         items.append(FeedItem(url, (entry.get("title") or "").strip() or None))
+    if parsed.bozo and not items:  # broken XML that the loose parser half read: garbage, not an empty feed
+        raise FeedError(f"not a readable feed ({parsed.get('bozo_exception')})")
     return items

@@ -125,13 +125,17 @@ def load_watchlist(path: Path) -> list[Watch]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the watchlist ({exc.strerror or exc})") from None
-    try:
-        if path.suffix == ".json" or text.lstrip().startswith(("{", "[")):
-            data: Any = json.loads(text)
-        else:
-            data = tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"{path}: not valid TOML or JSON ({exc})") from None
+    # By suffix; otherwise TOML, then JSON (both may start with "[").
+    parsers: list[Any] = [json.loads] if path.suffix == ".json" else [tomllib.loads, json.loads]
+    data: Any = None
+    for parse in parsers:
+        try:
+            data = parse(text)
+            break
+        except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+            problem = exc
+    else:
+        raise UsageError(f"{path}: not valid TOML or JSON ({problem})")
     entries = data if isinstance(data, list) else data.get("watch", data.get("watches", []))
     watches = [_watch(path, i, e) for i, e in enumerate(entries, start=1)]
     if not watches:
