@@ -289,3 +289,23 @@ def test_watchlist_lavrov_sanctions_alerts_in_atom_and_webhook(tmp_path, sites, 
     again = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
     assert sorted(p["article_id"] for p in hook.posts) == sorted(expected)
+
+
+def test_feeds_and_watchlist_files_are_checked(tmp_path):
+    from rawi.errors import UsageError
+    from rawi.watch import load_feeds
+
+    good = tmp_path / "feeds.txt"
+    good.write_text("# outlets\nhttp://a.example/rss\n\nhttp://a.example/rss\nhttps://b.example/atom\n")
+    assert [f.url for f in load_feeds(good)] == ["http://a.example/rss", "https://b.example/atom"]
+    toml = tmp_path / "feeds.toml"
+    toml.write_text('[[feeds]]\nurl = "http://a.example/rss"\nname = "A"\n')
+    assert load_feeds(toml)[0].name == "A"
+    bad = tmp_path / "bad.txt"
+    bad.write_text("ftp://nope\n")
+    with pytest.raises(UsageError, match="not an http"):
+        load_feeds(bad)
+    empty = tmp_path / "watch.toml"
+    empty.write_text('[[watch]]\nname = "nothing"\n')
+    with pytest.raises(UsageError, match="names no speakers"):
+        load_watchlist(empty)

@@ -72,15 +72,18 @@ def watch(
             on_progress=_status_line() if not quiet and err.is_terminal else None,
         ) as watcher,
     ):
-        while True:
-            started = time.monotonic()
-            report = watcher.round()
-            failed = bool(report.counts["failures"])
-            if not quiet:
-                _print_round(report, len(feeds))
-            if once:
-                break
-            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+        try:
+            while True:
+                started = time.monotonic()
+                report = watcher.round()
+                failed = bool(report.counts["failures"])
+                if not quiet:
+                    _print_round(report, len(feeds))
+                if once:
+                    break
+                time.sleep(max(0.0, interval - (time.monotonic() - started)))
+        except KeyboardInterrupt:  # Ctrl-C between or inside rounds: what is committed stays (state.py)
+            err.print("rawi watch: stopped", highlight=False)
     if failed:
         raise typer.Exit(code=1)
 
