@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,6 +101,9 @@ def read_json_document(
         yield InputError(source, f"a JSON document with no article records (no field {fields.text!r} for the text)")
         return
     for index, record in enumerate(records, start=1):
+        if (bad := _lone_surrogate(record)) is not None:
+            yield InputError(f"{source}:{index}", _SURROGATE_PROBLEM.format(bad))
+            continue
         line = json.dumps(record, ensure_ascii=False).encode("utf-8")
         yield _page(line, source, index, fields)  # "file:3" names the third record
 
@@ -136,6 +140,9 @@ def _page(line: bytes, source: str, lineno: int, fields: FieldMap) -> Page | Inp
         return InputError(where, f"not JSON ({exc.msg} at column {exc.colno})")
     if not isinstance(record, dict):
         return InputError(where, f"a JSON {type(record).__name__}, not an object")
+    if _SURROGATE_ESCAPE.search(text_line) and (bad := _lone_surrogate(record)):
+        # JSON can escape half a UTF-16 pair; such a string cannot be hashed, stored or shown
+        return InputError(where, _SURROGATE_PROBLEM.format(bad))
     text = record.get(fields.text)
     if fields.text not in record:
         return InputError(where, f"no field {fields.text!r} for the text (choose it with FieldMap(text=...))")
@@ -160,6 +167,27 @@ def _page(line: bytes, source: str, lineno: int, fields: FieldMap) -> Page | Inp
         author=_str(record, fields.author),
         meta=meta,
     )
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
+_SURROGATE_PROBLEM = "field {!r} holds a lone surrogate escape (\\ud800-\\udfff): not valid Unicode text"
+
+
+def _lone_surrogate(value: Any, key: str = "") -> str | None:
+    """The key of the first string (at any depth) that holds a lone surrogate, or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return key or "?"
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        if isinstance(k, str) and _lone_surrogate(k) is not None:
+            return k.encode("utf-8", "backslashreplace").decode("ascii")
+        if (found := _lone_surrogate(v, key or str(k))) is not None:
+            return found
+    return None
 
 
 def _str(record: dict[str, Any], key: str | None) -> str | None:

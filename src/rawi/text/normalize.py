@@ -106,7 +106,9 @@ def _fold_presentation_forms(text: str) -> str:
 def match_form(text: str) -> str:
     """The matching form: no diacritics or tatweel, one alef, ي for ى and Persian ی, ه for ة, ASCII digits,
     plain quotes, no invisible controls, and lower case for Latin letters."""
-    return _fold_presentation_forms(text).translate(_TABLE).lower()
+    # str.lower() writes a capital sigma at a word end as final ς (the one context-dependent case): fold
+    # both sigmas to σ so that this form equals match_form_with_offsets's, which lowers one character at a time.
+    return _fold_presentation_forms(text).translate(_TABLE).lower().replace("ς", "σ")
 
 
 def match_form_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -122,7 +124,7 @@ def match_form_with_offsets(text: str) -> tuple[str, list[int]]:
             folded = unicodedata.normalize("NFKC", ch).translate(_TABLE).lower()
         else:
             folded = ch.translate(_TABLE).lower()
-        for f in folded:
+        for f in folded.replace("ς", "σ"):
             out.append(f)
             offsets.append(i)
     return "".join(out), offsets
