@@ -183,12 +183,15 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    read_only: bool = typer.Option(
+        False, "--read-only", envvar="RAWI_READ_ONLY", help="Public deployments: the store is opened read-only."
+    ),
 ) -> None:
     """Serve the dashboard (/) and the JSON API (/api/v1, documented at /docs)."""
     import uvicorn
 
     from rawi.web.app import create_app
 
-    app = create_app(resolve_url(db))
+    app = create_app(resolve_url(db), read_only=read_only)
     err.print(f"rawi: the dashboard is at http://{host}:{port}/ (API docs at /docs)", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")

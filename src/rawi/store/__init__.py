@@ -34,13 +34,14 @@ def resolve_url(url: str | None = None) -> str:
     return url or os.environ.get("RAWI_DB") or DEFAULT_DB
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open (creating and migrating as needed) the store at `url`: postgresql://… or a SQLite file."""
+def open_store(url: str | None = None, *, read_only: bool = False) -> Store:
+    """Open (creating and migrating as needed) the store at `url`: postgresql://… or a SQLite file.
+    `read_only` opens an existing store so that the database itself refuses every write."""
     url = resolve_url(url)
     if url.startswith(("postgresql://", "postgres://")):
         from rawi.store.postgres import PostgresStore
 
-        return PostgresStore(url)
+        return PostgresStore(url, read_only=read_only)
     from rawi.store.sqlite import SqliteStore
 
-    return SqliteStore(url)
+    return SqliteStore(url, read_only=read_only)

@@ -38,19 +38,27 @@ def _pg_sql(sql: str) -> str:
 class PostgresStore(SqlStore):
     backend = "postgres"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
+        self.read_only = read_only
         self._psycopg = _psycopg()
         self._local = threading.local()
         self._connections: list[Any] = []
         self._lock = threading.Lock()
-        self._migrate()
+        if not read_only:
+            self._migrate()
+        elif self._scalar("SELECT to_regclass('schema_version')") is None or self.schema_version() < max(
+            v for v, _ in migrations("postgres")
+        ):
+            raise UsageError("the PostgreSQL store has no current rawi schema; run rawi ingest (without --read-only)")
 
     def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             try:
-                conn = self._psycopg.connect(self.url, autocommit=True)
+                # Read-only: the server refuses writes in every transaction this connection starts.
+                options = {"options": "-c default_transaction_read_only=on"} if self.read_only else {}
+                conn = self._psycopg.connect(self.url, autocommit=True, **options)
             except self._psycopg.OperationalError as exc:
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
                 raise UsageError(f"cannot connect to the PostgreSQL store ({first}); check --db or RAWI_DB") from None

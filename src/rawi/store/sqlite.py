@@ -47,8 +47,9 @@ def sqlite_path(url: str) -> Path:
 class SqliteStore(SqlStore):
     backend = "sqlite"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
+        self.read_only = read_only
         self.path = sqlite_path(url)
         if not self.path.parent.exists():
             raise UsageError(
@@ -57,7 +58,10 @@ class SqliteStore(SqlStore):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._migrate()
+        if read_only:  # never create or migrate: only an existing, current store is served
+            self._check_schema()
+        else:
+            self._migrate()
 
     # connections and transactions
 
@@ -65,8 +69,17 @@ class SqliteStore(SqlStore):
         conn = getattr(self._local, "conn", None)
         if conn is None:
             try:
-                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-                for pragma in _PRAGMAS:
+                if self.read_only:  # mode=ro: SQLite itself refuses writes; query_only as a second lock
+                    target, pragmas = (
+                        f"{self.path.resolve().as_uri()}?mode=ro",
+                        (*_PRAGMAS[1:], "PRAGMA query_only = ON"),
+                    )
+                else:
+                    target, pragmas = str(self.path), _PRAGMAS
+                conn = sqlite3.connect(
+                    target, isolation_level=None, check_same_thread=False, timeout=30, uri=self.read_only
+                )
+                for pragma in pragmas:
                     conn.execute(pragma)
             except sqlite3.DatabaseError as exc:
                 raise UsageError(f"{self.path}: not a rawi SQLite store ({exc})") from None
@@ -121,6 +134,16 @@ class SqliteStore(SqlStore):
                     "INSERT INTO schema_version (version, applied) VALUES (?, ?)",
                     (version, datetime.now(UTC).isoformat(timespec="seconds")),
                 )
+
+    def _check_schema(self) -> None:
+        if not self.path.is_file():
+            raise UsageError(f"{self.path}: no such store; read-only mode never creates one (run rawi ingest first)")
+        try:
+            version = self.schema_version()
+        except sqlite3.DatabaseError as exc:
+            raise UsageError(f"{self.path}: not a rawi SQLite store ({exc})") from None
+        if version < max(v for v, _ in migrations("sqlite")):
+            raise UsageError(f"{self.path}: an older schema; open it once without --read-only to migrate it")
 
     def schema_version(self) -> int:
         return int(self._scalar("SELECT max(version) FROM schema_version") or 0)

@@ -3,6 +3,7 @@ swagger-ui-bundle package, never a CDN) and the server-rendered dashboard."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -28,7 +29,22 @@ _CSP = (
 )
 
 
-def create_app(store_url: str | None = None) -> FastAPI:
+# Request limits: every route is a GET with a few short parameters, so anything larger is an attack or a
+# mistake, refused before it reaches a route (clear 4xx JSON, never a slow answer).
+MAX_URL_CHARS = 4096  # path plus query string
+MAX_BODY_BYTES = 64 * 1024
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+log = logging.getLogger(__name__)
+
+
+def _refuse(status: int, detail: str, **headers: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+def create_app(store_url: str | None = None, *, read_only: bool = False) -> FastAPI:
+    """The app over the store at `store_url`; `read_only` (public deployments) opens the store so that the
+    database refuses writes, and answers 405 to any method that could write."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
@@ -42,7 +58,8 @@ def create_app(store_url: str | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.state.store = open_store(store_url)
+    app.state.store = open_store(store_url, read_only=read_only)
+    app.state.read_only = read_only
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=str(resources.files("rawi.web") / "static")), name="static")
     app.mount("/vendor/swagger-ui", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
@@ -70,6 +87,27 @@ def create_app(store_url: str | None = None) -> FastAPI:
         return app.state.templates.TemplateResponse(
             request, "error.html", {"status": exc.status_code}, status_code=exc.status_code
         )
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        # The log gets the traceback; the client gets no traceback, no SQL, no path, no store URL.
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        if request.url.path.startswith(("/api/", "/openapi")):
+            return _refuse(500, "internal error (the server log has the details)")
+        return app.state.templates.TemplateResponse(request, "error.html", {"status": 500}, status_code=500)
+
+    @app.middleware("http")
+    async def limits(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if len(request.url.path) + len(request.url.query) > MAX_URL_CHARS:
+            return _refuse(414, f"the URL is longer than {MAX_URL_CHARS} characters; shorten the query")
+        length = request.headers.get("content-length")
+        if (length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES)) or (
+            length is None and "chunked" in request.headers.get("transfer-encoding", "").lower()
+        ):
+            return _refuse(413, f"request bodies are limited to {MAX_BODY_BYTES} bytes (and need a Content-Length)")
+        if read_only and request.method not in _SAFE_METHODS:
+            return _refuse(405, "this server is read-only", Allow=", ".join(sorted(_SAFE_METHODS)))
+        return await call_next(request)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

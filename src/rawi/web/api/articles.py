@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends
 
 from rawi.store import SearchFilters, Store
 from rawi.store.records import ArticleDetail, ArticleList
-from rawi.web.api.common import DateFrom, DateTo, Limit, Offset, found, iso
+from rawi.web.api.common import DateFrom, DateTo, Limit, Offset, ShortText, found, iso
 from rawi.web.deps import get_store
 
 router = APIRouter(prefix="/articles", tags=["articles"])
@@ -14,9 +14,9 @@ router = APIRouter(prefix="/articles", tags=["articles"])
 def list_articles(
     offset: Offset = 0,
     limit: Limit = 20,
-    outlet: str | None = None,
-    entity: str | None = None,
-    story: str | None = None,
+    outlet: ShortText = None,
+    entity: ShortText = None,
+    story: ShortText = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     store: Store = Depends(get_store),

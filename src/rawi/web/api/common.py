@@ -11,6 +11,8 @@ T = TypeVar("T")
 
 Offset = Annotated[int, Query(ge=0, le=100_000, description="How many items to skip.")]
 Limit = Annotated[int, Query(ge=1, le=100, description="How many items to return.")]
+# Ids and names are short; a longer value is refused with a 422 before it reaches the store.
+ShortText = Annotated[str | None, Query(max_length=200, description="An id or a name.")]
 DateFrom = Annotated[date | None, Query(description="From this day (YYYY-MM-DD), inclusive.")]
 DateTo = Annotated[date | None, Query(description="To this day (YYYY-MM-DD), inclusive.")]
 

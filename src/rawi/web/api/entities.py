@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 
 from rawi.store import Store
 from rawi.store.records import EntityDetail, EntityList
-from rawi.web.api.common import Limit, Offset, found
+from rawi.web.api.common import Limit, Offset, ShortText, found
 from rawi.web.deps import get_store
 
 router = APIRouter(prefix="/entities", tags=["entities"])
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/entities", tags=["entities"])
 
 @router.get("", response_model=EntityList, summary="Entities, most mentioned (or most quoted) first")
 def list_entities(
-    q: str | None = None,
+    q: ShortText = None,
     label: Literal["PER", "ORG", "LOC", "MISC"] | None = None,
     order: Literal["mentions", "quotes"] = "mentions",
     offset: Offset = 0,

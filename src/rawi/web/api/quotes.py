@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends
 
 from rawi.store import Store
 from rawi.store.records import QuoteList
-from rawi.web.api.common import DateFrom, DateTo, Limit, Offset, iso
+from rawi.web.api.common import DateFrom, DateTo, Limit, Offset, ShortText, iso
 from rawi.web.deps import get_store
 
 router = APIRouter(prefix="/quotes", tags=["quotes"])
@@ -12,7 +12,7 @@ router = APIRouter(prefix="/quotes", tags=["quotes"])
 
 @router.get("", response_model=QuoteList, summary="Quotations, newest first, by speaker and date")
 def list_quotes(
-    speaker: str | None = None,
+    speaker: ShortText = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     offset: Offset = 0,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query
 
 from rawi.store import SearchFilters, Store
 from rawi.store.records import Counts, HomeView, SearchResults
-from rawi.web.api.common import DateFrom, DateTo, Limit, Offset, iso
+from rawi.web.api.common import DateFrom, DateTo, Limit, Offset, ShortText, iso
 from rawi.web.deps import get_store
 
 router = APIRouter(tags=["search"])
@@ -15,9 +15,9 @@ router = APIRouter(tags=["search"])
 @router.get("/search", response_model=SearchResults, summary="Arabic full-text search over the articles")
 def search(
     q: Annotated[str, Query(max_length=500, description='Words (all required), "a phrase", -excluded.')],
-    outlet: str | None = None,
-    entity: str | None = None,
-    story: str | None = None,
+    outlet: ShortText = None,
+    entity: ShortText = None,
+    story: ShortText = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     offset: Offset = 0,

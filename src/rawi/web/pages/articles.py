@@ -6,7 +6,7 @@ from fastapi.responses import HTMLResponse
 from rawi.store import SearchFilters, Store
 from rawi.store.spans import annotated_paragraphs
 from rawi.web.deps import get_store
-from rawi.web.pages.common import found, render
+from rawi.web.pages.common import found, page_offset, render
 
 router = APIRouter()
 
@@ -15,7 +15,7 @@ router = APIRouter()
 def articles(
     request: Request, offset: int = 0, outlet: str | None = None, store: Store = Depends(get_store)
 ) -> HTMLResponse:
-    listing = store.list_articles(SearchFilters(outlet=outlet), offset=max(0, offset), limit=30)
+    listing = store.list_articles(SearchFilters(outlet=outlet), offset=page_offset(offset), limit=30)
     return render(request, "articles.html", listing=listing, outlet=outlet)
 
 

@@ -5,7 +5,7 @@ from fastapi.responses import HTMLResponse
 
 from rawi.store import Store
 from rawi.web.deps import get_store
-from rawi.web.pages.common import found, render
+from rawi.web.pages.common import found, page_offset, render
 
 router = APIRouter()
 
@@ -15,7 +15,7 @@ def entities(
     request: Request, q: str | None = None, order: str = "mentions", offset: int = 0, store: Store = Depends(get_store)
 ) -> HTMLResponse:
     order = "quotes" if order == "quotes" else "mentions"
-    listing = store.list_entities(query=q, order=order, offset=max(0, offset), limit=40)
+    listing = store.list_entities(query=q, order=order, offset=page_offset(offset), limit=40)
     return render(request, "entities.html", listing=listing, q=q or "", order=order)
 
 

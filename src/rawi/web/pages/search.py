@@ -6,7 +6,7 @@ from fastapi.responses import HTMLResponse
 from rawi.errors import UsageError
 from rawi.store import SearchFilters, Store
 from rawi.web.deps import get_store
-from rawi.web.pages.common import render
+from rawi.web.pages.common import page_offset, render
 
 router = APIRouter()
 PAGE = 10
@@ -28,7 +28,7 @@ def search(
     results, problem = None, None
     if q.strip():
         try:
-            results = store.search(q[:500], filters, offset=max(0, offset), limit=PAGE)
+            results = store.search(q[:500], filters, offset=page_offset(offset), limit=PAGE)
         except UsageError as exc:
             problem = str(exc)
     return render(

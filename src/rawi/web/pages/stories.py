@@ -5,7 +5,7 @@ from fastapi.responses import HTMLResponse
 
 from rawi.store import Store
 from rawi.web.deps import get_store
-from rawi.web.pages.common import found, render
+from rawi.web.pages.common import found, page_offset, render
 
 router = APIRouter()
 
@@ -15,7 +15,7 @@ def stories(
     request: Request, order: str = "latest", offset: int = 0, store: Store = Depends(get_store)
 ) -> HTMLResponse:
     order = "largest" if order == "largest" else "latest"
-    listing = store.list_stories(order=order, offset=max(0, offset), limit=30)
+    listing = store.list_stories(order=order, offset=page_offset(offset), limit=30)
     return render(request, "stories.html", listing=listing, order=order)
 
 
