@@ -14,16 +14,13 @@ def default_annotators() -> list[Annotator]:
     relative dates and quotes' times depend on."""
     from rawi.annotate.dates import annotate_dates
     from rawi.annotate.entities import annotate_entities
-    from rawi.annotate.names import EntityRegistry
     from rawi.annotate.quotes import annotate_quotes
 
-    registry = EntityRegistry()  # one identity per name across everything this process analyzes
-
-    def entities(article: Article) -> Article:
-        return annotate_entities(article, registry)
-
+    # No shared registry here: an article's annotation must not depend on which articles the same process
+    # saw before (workers, Spark partitions and re-runs must agree). Entity ids are stable hashes of the
+    # name's skeleton, so spellings still meet across articles; corpus-level canonical names are the store's.
     # quotes after entities: speakers are read from the entity mentions
-    return [annotate_dates, entities, annotate_quotes]
+    return [annotate_dates, annotate_entities, annotate_quotes]
 
 
 def annotate(article: Article, annotators: list[Annotator]) -> Article:
