@@ -76,7 +76,7 @@ def vectors(docs: Sequence[StoryDoc], params: VectorParams | None = None) -> Doc
     if p.bigrams:
         ids, doc_of, weight, covered, terms = _with_bigrams(ids, doc_of, weight, covered, terms)
     v = len(terms)
-    pair = np.unique(doc_of * max(v, 1) + ids)
+    pair = _sorted_unique(doc_of * max(v, 1) + ids)
     df = np.bincount(pair % max(v, 1), minlength=v) if v else np.zeros(0, np.int64)
     idf = np.log((n + 1) / (df + 1.0))
     idf[df < 2] = 0.0  # a term in one document matches nothing; it would only dilute that document's vector
@@ -135,9 +135,11 @@ def _outlet_furniture(ids: np.ndarray, doc_of: np.ndarray, docs: Sequence[StoryD
     group = np.array([outlets.setdefault((d.outlet, _day(d.time)), len(outlets)) for d in docs], np.int64)
     per_group = np.bincount(group, minlength=len(outlets))
     g = group[doc_of[starts]]
-    # distinct (phrase, group, document) triples, then documents per (phrase, group)
-    triples = np.unique(np.stack([keys, g.astype(np.uint64), doc_of[starts].astype(np.uint64)], axis=1), axis=0)
-    pairs, counts = np.unique(triples[:, :2], axis=0, return_counts=True)
+    # documents per (phrase, group): distinct (phrase, group, document) triples, counted per (phrase, group)
+    k, gg, _ = _distinct(keys, g.astype(np.uint64), doc_of[starts].astype(np.uint64))
+    head = _run_starts(k, gg)
+    counts = np.diff(np.append(head, len(k)))
+    pairs = np.stack([k[head], gg[head]], axis=1)
     sizes = per_group[pairs[:, 1].astype(np.int64)]
     furniture = pairs[(counts >= p.furniture_docs) & (counts >= p.furniture_share * sizes)]
     if not len(furniture):
@@ -165,14 +167,46 @@ def _template_positions(
     dated = days >= 0
     if not dated.any():
         return covered, 0
-    uniq_pairs = np.unique(np.stack([key[dated], days[dated].astype(np.uint64)], axis=1), axis=0)
-    phrase, first, day_count = np.unique(uniq_pairs[:, 0], return_index=True, return_counts=True)
-    span = uniq_pairs[first + day_count - 1, 1].astype(np.int64) - uniq_pairs[first, 1].astype(np.int64)
+    kd, dd = _distinct(key[dated], days[dated].astype(np.uint64))  # distinct (phrase, day), sorted
+    head = _run_starts(kd)
+    day_count = np.diff(np.append(head, len(kd)))
+    phrase = kd[head]
+    span = dd[head + day_count - 1].astype(np.int64) - dd[head].astype(np.int64)
     template = phrase[(day_count >= min_days) & (span >= min_span)]
     hit = starts[np.isin(key, template)]
     for j in range(k):
         covered[hit + j] = True
     return covered, len(template)
+
+
+def _distinct(*cols: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The distinct rows of equal-length uint64 columns, sorted by the first column, then the next (a lexsort:
+    np.unique(axis=0) sorts structured rows, many times slower)."""
+    order = np.lexsort(cols[::-1])
+    cols = tuple(c[order] for c in cols)
+    new = _changes(*cols)
+    return tuple(c[new] for c in cols)
+
+
+def _sorted_unique(x: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (numpy's hash-based unique is several times slower on millions of keys)."""
+    x = np.sort(x)
+    return x[_changes(x)]
+
+
+def _changes(*cols: np.ndarray) -> np.ndarray:
+    """Where sorted rows differ from the row before (the first row always does)."""
+    new = np.zeros(len(cols[0]), bool)
+    if len(new):
+        new[0] = True
+        for c in cols:
+            new[1:] |= c[1:] != c[:-1]
+    return new
+
+
+def _run_starts(*cols: np.ndarray) -> np.ndarray:
+    """Start positions of the runs of equal rows in sorted columns."""
+    return np.flatnonzero(_changes(*cols))
 
 
 def _day(time: str | None) -> int:
@@ -202,11 +236,20 @@ def _burst(pair: np.ndarray, v: int, day: np.ndarray, df: np.ndarray, p: VectorP
     rel = rel_doc[pdoc]
     dated = rel >= 0
     key = pterm * span + rel
-    uniq, count = np.unique(key[dated], return_counts=True)
+    uniq, inverse, count = np.unique(key[dated], return_inverse=True, return_counts=True)
+    # uniq is sorted and distinct, so key + delta, when present, sits within |delta| places of key
+    near = count.astype(float)
+    idx = np.arange(len(uniq))
+    for delta in range(1, w + 1):
+        for j in range(1, delta + 1):
+            for sign in (1, -1):
+                other = idx + sign * j
+                ok = (other >= 0) & (other < len(uniq))
+                hit = ok.copy()
+                hit[ok] = uniq[other[ok]] == uniq[ok] + sign * delta
+                near[hit] += count[other[hit]]
     around = np.zeros(len(pair))  # documents with the term on the document's day and `w` days either side
-    for delta in range(-w, w + 1):
-        k = np.minimum(np.searchsorted(uniq, key + delta), len(uniq) - 1)
-        around += np.where(uniq[k] == key + delta, count[k], 0)
+    around[dated] = near[inverse.ravel()]
     per_day = np.bincount(rel_doc[dated_docs], minlength=span).astype(float)
     docs_around = np.convolve(per_day, np.ones(2 * w + 1), mode="same")
     expected = df[pterm] * docs_around[np.maximum(rel, 0)] / dated_docs.sum()

@@ -1,0 +1,122 @@
+"""Extractive summaries: a few sentences of an article (or of a story's articles) that say what happened.
+
+Single article (`summarize`): news puts the event first, so the lead is a strong baseline; the method keeps
+that bias but (1) skips lead sentences that do not report anything (datelines, bylines, credits, photo
+captions, very short fragments), (2) scores each remaining sentence by position, by centrality (cosine of its
+content stems with the whole article's) and by overlap with the title, and (3) picks greedily, leaving out a
+sentence too similar to one already picked (maximal marginal relevance). The picks are shown in text order.
+
+Story (`summarize_story`): the same over the leading sentences of every member article, centrality measured
+against the whole story, so the sentence that most outlets tell wins; each sentence keeps its article id.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rawi.model import Article
+from rawi.text import match_form
+from rawi.text.sentences import split_sentences
+from rawi.text.stem import STOPWORDS, clitic_stem, iter_words
+
+MIN_WORDS = 4  # a shorter sentence is a fragment (a dateline, a caption, a credit)
+MAX_WORDS = 40  # a longer "sentence" is an unsplit paragraph or a list: a poor summary line
+REDUNDANT = 0.5  # a candidate this similar (cosine) to a picked sentence adds nothing
+LEAD_SENTENCES = 6  # sentences of each article a story summary reads
+
+_BOILERPLATE = re.compile(r"https?://|www\.|@\w|#\w|اقرأ أيضا|اقرأ أيضاً|للمزيد|تابعونا|اضغط هنا|صورة أرشيفية")
+
+
+def stems(text: str) -> list[str]:
+    """Content stems of a text (stopwords and one-letter words left out)."""
+    out = []
+    for _, _, word in iter_words(text):
+        if match_form(word) not in STOPWORDS:
+            s = clitic_stem(word)
+            if len(s) >= 2 and s not in STOPWORDS:
+                out.append(s)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str  # as written in the article
+    article_id: str | None
+    position: int  # index among the article's candidate sentences
+    terms: Counter[str]
+
+
+def sentences(article: Article) -> list[Sentence]:
+    """The article's candidate summary sentences, in order (fragments and boilerplate left out)."""
+    out: list[Sentence] = []
+    text = article.text
+    for span in split_sentences(text):
+        s = text[span.start : span.end].strip()
+        words = s.split()
+        if not MIN_WORDS <= len(words) <= MAX_WORDS or _BOILERPLATE.search(s):
+            continue
+        terms = Counter(stems(s))
+        if len(terms) < 3:
+            continue
+        out.append(Sentence(s, article.id, len(out), terms))
+    return out
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    small, big = (a, b) if len(a) < len(b) else (b, a)
+    dot = sum(v * big.get(k, 0) for k, v in small.items())
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def _pick(cands: Sequence[Sentence], scores: Sequence[float], n: int) -> list[Sentence]:
+    """Greedy: best score first, skipping candidates redundant with a pick; ties to the earlier sentence."""
+    order = sorted(range(len(cands)), key=lambda k: (-scores[k], k))
+    picked: list[int] = []
+    for k in order:
+        if len(picked) == n:
+            break
+        if all(_cosine(cands[k].terms, cands[j].terms) < REDUNDANT for j in picked):
+            picked.append(k)
+    return [cands[k] for k in sorted(picked)]
+
+
+def summarize(article: Article, n: int = 2) -> list[str]:
+    """Up to `n` sentences of the article, in text order."""
+    cands = sentences(article)
+    if len(cands) <= n:
+        return [c.text for c in cands]
+    whole: Counter[str] = Counter()
+    for c in cands:
+        whole.update(c.terms)
+    title = Counter(stems(article.title or ""))
+    scores = [1.0 / (1.0 + c.position) + _cosine(c.terms, whole) + 0.5 * _cosine(c.terms, title) for c in cands]
+    return [c.text for c in _pick(cands, scores, n)]
+
+
+def annotate_summary(article: Article) -> Article:
+    """The per-article annotator: fills `article.summary`."""
+    article.summary = summarize(article)
+    return article
+
+
+def summarize_story(articles: Sequence[Article], n: int = 3) -> list[tuple[str, str | None]]:
+    """Up to `n` (sentence, article id) pairs telling the story, the most central first."""
+    cands = [s for a in articles for s in sentences(a)[:LEAD_SENTENCES]]
+    if not cands:
+        return []
+    df: Counter[str] = Counter()
+    for c in cands:
+        df.update(c.terms.keys())
+    # centrality: a sentence's terms weighted by how many of the story's sentences share them
+    scores = [
+        sum(df[t] - 1 for t in c.terms) / (len(c.terms) ** 0.5 * len(cands)) + 0.5 / (1.0 + c.position) for c in cands
+    ]
+    picked = _pick(cands, scores, n)
+    picked.sort(key=lambda c: -scores[cands.index(c)])
+    return [(c.text, c.article_id) for c in picked]
