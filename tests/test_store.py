@@ -294,6 +294,22 @@ def test_export_gives_back_what_analyze_printed(store: Store, seeds: list[Segmen
     assert exported == [json.loads(json.dumps(r.to_json())) for r in seeds]
 
 
+def test_html_pages_with_lines_the_reader_removed_are_stored_and_exported_as_analyzed(
+    store_url: str, shared: Path
+) -> None:
+    # Lines the HTML reader takes out (menus, link lists, policy notices) have no line number; the store
+    # must keep them all, in order, and give back line None.
+    from rawi.engine.local import analyze_paths
+
+    pages = [p for p in analyze_paths([str(shared / "corpus" / "html")]) if isinstance(p, SegmentedPage)]
+    assert any(r.line is None for p in pages for r in p.removed)
+    expected = {p.page.id: json.loads(json.dumps(p.to_json())) for p in pages}
+    with open_store(store_url) as s:
+        s.ingest(copy.deepcopy(pages))
+        exported = {e["page"]["id"]: e for e in s.export_pages()}
+    assert exported == expected
+
+
 def test_parquet_export(store: Store, tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     from rawi.store.export import write_parquet

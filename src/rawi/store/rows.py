@@ -47,6 +47,26 @@ def alias_key(text: str) -> str:
     return " ".join(s for _, _, s, _ in word_stems(text))
 
 
+def stored_lines(result: SegmentedPage) -> list[int]:
+    """The key of each removed line in the store (page_id, line): its 1-based line number, or, for a line the
+    reader took out (HTML menus, link lists: no line number), -k … -1 in page order, so that ORDER BY line keeps
+    the order and `shown_line` turns them back into None."""
+    unnumbered = sum(1 for r in result.removed if r.line is None)
+    keys, k = [], -unnumbered
+    for r in result.removed:
+        if r.line is None:
+            keys.append(k)
+            k += 1
+        else:
+            keys.append(r.line)
+    return keys
+
+
+def shown_line(stored: int) -> int | None:
+    """The line number of a stored removed line as the output schema shows it (None: the reader removed it)."""
+    return stored if stored > 0 else None
+
+
 def best_date(*values: str | None) -> str | None:
     for value in values:
         if value:
@@ -79,7 +99,8 @@ class PageRows:
 
 
 PAGE_COLUMNS = (
-    "id, uri, outlet_id, kind, fetched, published, title, author, tags, related_headlines, fingerprint, ingested"
+    "id, uri, outlet, outlet_id, kind, fetched, published, title, author, tags, related_headlines, "
+    "fingerprint, ingested"
 )
 ARTICLE_COLUMNS = (
     "id, page_id, position, role, title, subheadings, paragraphs, credits, cited, tags, dateline, published, "
@@ -114,6 +135,7 @@ def page_rows(result: SegmentedPage, ingested: str) -> PageRows:
     rows.page = (
         page.id,
         page.uri,
+        page.outlet,  # as the page named it (export gives it back); outlet_id is its canonical identity
         page_outlet,
         page.kind,
         page.fetched,
@@ -125,7 +147,9 @@ def page_rows(result: SegmentedPage, ingested: str) -> PageRows:
         fingerprint,
         ingested,
     )
-    rows.removed = [(page.id, r.line, r.kind, r.text) for r in result.removed]
+    rows.removed = [
+        (page.id, line, r.kind, r.text) for line, r in zip(stored_lines(result), result.removed, strict=True)
+    ]
     for article in result.articles:
         text = article.text
         date = best_date(article.published, page.published, page.fetched)

@@ -260,7 +260,7 @@ class SqlStore(Store):
             "INSERT INTO outlets (id, name, kind) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
             [(oid, name, kind) for oid, (name, kind) in outlets.items()],
         )
-        self._run_many(f"INSERT INTO pages ({R.PAGE_COLUMNS}) VALUES {_marks(12)}", [r.page for r in fresh])
+        self._run_many(f"INSERT INTO pages ({R.PAGE_COLUMNS}) VALUES {_marks(13)}", [r.page for r in fresh])
         articles = [a for r in fresh for a in r.articles]
         self._run_many(f"INSERT INTO articles ({R.ARTICLE_COLUMNS}) VALUES {_marks(21)}", articles)
         page_ids = [r.page_id for r in fresh]
@@ -445,7 +445,7 @@ class SqlStore(Store):
                 f"SELECT page_id, kind, text, line FROM removed_lines WHERE page_id IN {marks} ORDER BY page_id, line",
                 ids,
             ):
-                removed.setdefault(pid, []).append({"kind": kind, "text": text, "line": line})
+                removed.setdefault(pid, []).append({"kind": kind, "text": text, "line": R.shown_line(line)})
             articles: dict[str, list[dict[str, Any]]] = {}
             for row in self._all(f"SELECT {self._ARTICLE_FULL} WHERE a.page_id IN {marks} ORDER BY a.position", ids):
                 articles.setdefault(row[2], []).append(self._article(row).to_json())
@@ -558,7 +558,7 @@ class SqlStore(Store):
         quote_rows = self._all(f"SELECT {_QUOTE} WHERE q.article_id = ? ORDER BY q.span_start", (article_id,))
         quotes = [_quote(r) for r in quote_rows]
         removed = [
-            RemovedOut(k, t, ln)
+            RemovedOut(k, t, R.shown_line(ln))
             for k, t, ln in self._all(
                 "SELECT kind, text, line FROM removed_lines WHERE page_id = ? ORDER BY line", (summary.page_id,)
             )

@@ -38,17 +38,4 @@ class PageAnalyzer:
             return PageFailure(uri, None, "read", f"{type(exc).__name__}: {exc}"[:500])
         page.meta.setdefault("final_url", fetched.final_url)
         result = analyze_or_fail(page, None, self.annotators)
-        if isinstance(result, SegmentedPage):
-            _number_reader_lines(result)
         return result
-
-
-def _number_reader_lines(result: SegmentedPage) -> None:
-    # The store keys removed lines by (page_id, line) NOT NULL, but lines the HTML reader took out (menus,
-    # link lists) have no line number: such a page cannot be stored. Number them -1, -2, … (the output
-    # schema shows no line numbers) until the store accepts None.
-    n = 0
-    for removed in result.removed:
-        if removed.line is None:
-            n -= 1
-            removed.line = n
