@@ -96,7 +96,10 @@ class Watcher:
         self._queues: dict[str, deque[_Job]] = {}
         self._running: set[str] = set()
         self._outstanding = 0
-        self._results: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        # Bounded: fetch threads outrun analysis (one thread), and fetched bodies waiting in an unbounded queue
+        # took 1 GB on 5,000 pages; a full queue makes the fetchers wait (back-pressure).
+        self._results: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=max(8, 2 * self.options.threads))
+        self._closing = threading.Event()
 
     def __enter__(self) -> Watcher:
         return self
@@ -105,6 +108,7 @@ class Watcher:
         self.close()
 
     def close(self) -> None:
+        self._closing.set()  # fetchers blocked on a full queue give up rather than hold shutdown forever
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.fetcher.close()
         if self.webhook:
@@ -289,9 +293,19 @@ class Watcher:
                     return
                 job = jobs.popleft()
             try:
-                self._results.put(self._run(job))
+                message = self._run(job)
             except Exception as exc:  # a bug in one job must not leave the round waiting for it forever
-                self._results.put(("failed", job, f"{type(exc).__name__}: {exc}"))
+                message = ("failed", job, f"{type(exc).__name__}: {exc}")
+            self._post(message)
+
+    def _post(self, message: tuple[Any, ...]) -> None:
+        """Hand a result to the round's thread, waiting while the queue is full (unless closing)."""
+        while not self._closing.is_set():
+            try:
+                self._results.put(message, timeout=0.5)
+                return
+            except queue.Full:
+                continue
 
     def _run(self, job: _Job) -> tuple[Any, ...]:
         host = job.host
@@ -337,8 +351,8 @@ class Watcher:
         return robots
 
     def _host_failed(self, host: str, error: str) -> None:
-        self._results.put(("host_failed", host, self.gate.failed(host, error)))
+        self._post(("host_failed", host, self.gate.failed(host, error)))
 
     def _host_ok(self, host: str) -> None:
         if self.gate.succeeded(host):
-            self._results.put(("host_ok", host))
+            self._post(("host_ok", host))
