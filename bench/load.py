@@ -139,17 +139,26 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--warm-files", type=int, default=2, help="days ingested before the load starts")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reuse", action="store_true", help="keep the store of the last run; no warm-up")
+    parser.add_argument("--no-ingest", action="store_true", help="no writer: the API alone, for comparison")
+    parser.add_argument("--small-batches", action="store_true", help="ingest in batches of 50, not 200")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load.json")
     args = parser.parse_args()
 
     files = sorted(str(p) for p in CORPUS.glob("*.jsonl.gz"))
-    reset(args.db)
-    print(f"warm-up: ingesting {args.warm_files} day(s) of SaudiNewsNet…", file=sys.stderr)
-    subprocess.run([*RAWI, "ingest", *files[: args.warm_files], "--db", args.db, "-q"], stderr=subprocess.DEVNULL)
+    quick = ["--no-learn-boilerplate", "-q"]  # no first reading pass: the ingest writes from its first seconds
+    if not args.reuse:
+        reset(args.db)
+        print(f"warm-up: ingesting {args.warm_files} day(s) of SaudiNewsNet…", file=sys.stderr)
+        warm = [*RAWI, "ingest", *files[: args.warm_files], "--db", args.db, *quick]
+        subprocess.run(warm, stderr=subprocess.DEVNULL)
     server, base = start_server(args.db)
     before = httpx.get(base + "/api/v1/stats").json()["pages"]
     ingest = subprocess.Popen(
-        [*RAWI, "ingest", *files[args.warm_files :], "--db", args.db, "-q"],
+        [sys.executable, "-c", "import time; time.sleep(1e9)"]
+        if args.no_ingest
+        else [*RAWI, "ingest", *files[args.warm_files :], "--db", args.db, *quick]
+        + (["--batch-size", "50"] if args.small_batches else []),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
