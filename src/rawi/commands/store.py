@@ -193,5 +193,7 @@ def serve(
     from rawi.web.app import create_app
 
     app = create_app(resolve_url(db), read_only=read_only)
+    if host not in ("127.0.0.1", "localhost", "::1") and not read_only:
+        err.print(f"rawi: warning: listening on {host}, reachable from other machines; public? add --read-only")
     err.print(f"rawi: the dashboard is at http://{host}:{port}/ (API docs at /docs)", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
