@@ -112,6 +112,9 @@ def _register_stage_commands() -> None:
     app.command()(connect_commands.dedup)
     app.command()(connect_commands.reuse)
     app.command()(connect_commands.provenance)
+    from rawi.commands.stories import stories
+
+    app.command()(stories)
     from rawi.commands.quotes import quotes
 
     app.command()(quotes)

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rawi.model import Article
 from rawi.text import match_form
@@ -31,15 +32,17 @@ LEAD_SENTENCES = 6  # sentences of each article a story summary reads
 _BOILERPLATE = re.compile(r"https?://|www\.|@\w|#\w|اقرأ أيضا|اقرأ أيضاً|للمزيد|تابعونا|اضغط هنا|صورة أرشيفية")
 
 
+@lru_cache(maxsize=200_000)
+def _term(word: str) -> str | None:
+    if match_form(word) in STOPWORDS:
+        return None
+    s = clitic_stem(word)
+    return s if len(s) >= 2 and s not in STOPWORDS else None
+
+
 def stems(text: str) -> list[str]:
     """Content stems of a text (stopwords and one-letter words left out)."""
-    out = []
-    for _, _, word in iter_words(text):
-        if match_form(word) not in STOPWORDS:
-            s = clitic_stem(word)
-            if len(s) >= 2 and s not in STOPWORDS:
-                out.append(s)
-    return out
+    return [s for _, _, word in iter_words(text) if (s := _term(word)) is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +53,8 @@ class Sentence:
     terms: Counter[str]
 
 
-def sentences(article: Article) -> list[Sentence]:
-    """The article's candidate summary sentences, in order (fragments and boilerplate left out)."""
+def sentences(article: Article, limit: int | None = None) -> list[Sentence]:
+    """The article's first `limit` candidate summary sentences, in order (fragments, boilerplate left out)."""
     out: list[Sentence] = []
     text = article.text
     for span in split_sentences(text):
@@ -63,6 +66,8 @@ def sentences(article: Article) -> list[Sentence]:
         if len(terms) < 3:
             continue
         out.append(Sentence(s, article.id, len(out), terms))
+        if limit is not None and len(out) >= limit:
+            break
     return out
 
 
@@ -107,7 +112,7 @@ def annotate_summary(article: Article) -> Article:
 
 def summarize_story(articles: Sequence[Article], n: int = 3) -> list[tuple[str, str | None]]:
     """Up to `n` (sentence, article id) pairs telling the story, the most central first."""
-    cands = [s for a in articles for s in sentences(a)[:LEAD_SENTENCES]]
+    cands = [s for a in articles for s in sentences(a, LEAD_SENTENCES)]
     if not cands:
         return []
     df: Counter[str] = Counter()

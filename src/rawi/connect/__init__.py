@@ -9,4 +9,19 @@
 - provenance.py  earlier article = source, credited or not, the outlet graph: `provenance_paths(paths)`,
                  `trace(article_refs)` (outlets.py: canonical outlet names)
 - pan.py         the PAN plagiarism-detection measures and annotations (for bench/reuse_pan.py)
+- stories.py     the same happening across outlets and days: `stories_paths(paths)`, `build_stories(...)`
+                 (story_features/story_vectors/story_cluster.py: online clustering; story_inputs.py: reading;
+                 story_eval.py: B-cubed; story_hook.py: `StoryHook`, stories kept current by `rawi ingest`)
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def store_hooks() -> list[Any]:
+    """The update hooks `rawi ingest` runs (rawi.store.hooks): stories. (No duplicate or reuse hook exists
+    yet; the store records exact duplicates itself.)"""
+    from rawi.connect.story_hook import StoryHook
+
+    return [StoryHook()]

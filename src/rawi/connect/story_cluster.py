@@ -66,6 +66,7 @@ class Assignment:
     docs: list[StoryDoc]  # in processing order
     story_of: np.ndarray  # document position -> story index
     stories: list[list[int]]  # story index -> document positions, in time order
+    labels: dict[int, str] = field(default_factory=dict)  # story index -> preset label, for stories given
 
     def groups(self) -> list[list[StoryDoc]]:
         return [[self.docs[m] for m in members] for members in self.stories]
@@ -100,9 +101,11 @@ def assign(
     params: StoryParams | None = None,
     embeddings: Mapping[str, np.ndarray] | None = None,
     vecs: DocVectors | None = None,
+    preset: Mapping[str, str] | None = None,
 ) -> Assignment:
     """Cluster `docs` into stories. `groups` maps a document id to its near-duplicate group; `embeddings`
-    maps a document id to a unit sentence embedding."""
+    maps a document id to a unit sentence embedding; `preset` maps documents already placed (an earlier run)
+    to their story's label: they stay there, and the others join those stories or open new ones."""
     p = params or StoryParams()
     order = sorted(docs, key=lambda d: d.sort_key)
     n = len(order)
@@ -117,6 +120,8 @@ def assign(
     state = _State(n, dims)
     story_of = np.full(n, -1, np.int64)
     group_story: dict[str, int] = {}
+    preset = preset or {}
+    preset_story: dict[str, int] = {}
     full, distinct = v.full, v.distinct
     for a in range(0, n, _BLOCK):
         b = min(n, a + _BLOCK)
@@ -128,14 +133,20 @@ def assign(
             row = block.row(i, int(lo[i]), story_of)
             group = groups.get(d.id)
             s = group_story.get(group, -1) if group else -1
-            if s < 0:
+            label = preset.get(d.id)
+            if label is not None:
+                s = preset_story.get(label, -1)
+                if s < 0:
+                    s = preset_story[label] = state.new()
+            elif s < 0:
                 s = _best(i, d, row, times, state, v, p, emb)
             if s < 0:
                 s = state.new()
             if group:
                 group_story.setdefault(group, s)
             _join(s, i, d, row, times, story_of, state, v, emb)
-    return Assignment(order, story_of, state.members)
+    labels = {s: label for label, s in preset_story.items()}
+    return Assignment(order, story_of, state.members, labels)
 
 
 def _product(m: sparse.csr_matrix, a: int, b: int, start: int) -> sparse.csr_matrix:
