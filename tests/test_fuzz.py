@@ -296,6 +296,12 @@ def test_jsonl_accounts_for_every_line(lines: list[str], zipped: bool) -> None:
                 assert item.text == normalize_newlines(json.loads(line)["content"])
 
 
+# Python codecs a hostile page can name: they rewrite the text (\\u0041 → A, \\ud800 → a lone surrogate) or raise.
+CHARSET_TRAPS = [
+    f"<meta charset='{c}'>" for c in ("unicode_escape", "raw_unicode_escape", "undefined", "punycode", "utf-7")
+]
+
+
 def _html_tree(depth: int, text: str, tag: str) -> str:
     return f"<{tag} class='x'>" * depth + text + f"</{tag}>" * depth
 
@@ -328,7 +334,7 @@ html_fragment = st.one_of(
 @FUZZ
 @given(
     st.lists(html_fragment, min_size=1, max_size=8),
-    st.sampled_from(["", "<meta charset='utf-8'>", "<meta charset='bogus'>"]),
+    st.sampled_from(["", "<meta charset='utf-8'>", "<meta charset='bogus'>", *CHARSET_TRAPS]),
 )
 def test_html_reader_never_crashes(fragments: list[str], head: str) -> None:
     document = f"<html><head>{head}<title>عنوان</title></head><body>{''.join(fragments)}</body></html>"
@@ -471,5 +477,16 @@ def test_control_characters_in_html_do_not_lose_the_page(tmp_path: Path) -> None
     text = "قال وزير الخارجية الروسي سيرغي لافروف إن الحوار مع واشنطن مستمر ومفيد للطرفين في كل الأحوال."
     doc = f"<html><body><script>0</script>\x1f<p>{text}</p>\x00</body></html>"
     path = write(tmp_path, "ctl.html", doc.encode())
+    (page,) = drain(read_file(path), path.as_posix())
+    assert isinstance(page, Page) and page.text == text
+
+
+@pytest.mark.parametrize("charset", ["unicode_escape", "raw_unicode_escape", "undefined", "punycode", "utf-7"])
+def test_a_page_cannot_choose_a_python_codec(tmp_path: Path, charset: str) -> None:
+    # unicode_escape turned the page's "\\u0041" into "A" and "\\ud800" into a lone surrogate that lost the page;
+    # undefined and punycode raised UnicodeError, which the decoder did not expect.
+    text = "قال وزير الخارجية الروسي سيرغي لافروف إن الحوار مع واشنطن مستمر \\u0041 \\ud800 ومفيد للطرفين."
+    doc = f"<html><head><meta charset='{charset}'></head><body><p>{text}</p></body></html>"
+    path = write(tmp_path, "trap.html", doc.encode())
     (page,) = drain(read_file(path), path.as_posix())
     assert isinstance(page, Page) and page.text == text

@@ -56,16 +56,24 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
             continue
         try:
             return data.decode(_codec(encoding))
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # UnicodeError: 'undefined' and 'punycode' raise its base class
             continue
     guess = from_bytes(data[:200_000]).best()
     return data.decode(guess.encoding if guess else "utf-8", errors="replace")
 
 
+# Python codecs that are no web page's charset: a page declaring one would have Python rewrite its text
+# ("\u0041" read as "A", "\ud800" as a lone surrogate) or raise. Names as codecs.lookup gives them.
+_NOT_CHARSETS = {"unicode-escape", "raw-unicode-escape", "undefined", "punycode", "idna", "charmap", "utf-7"}
+
+
 def _codec(name: str) -> str:
     # Pages that say windows-1256 or iso-8859-1 are often written in a superset; decode as the superset.
     name = name.lower()
-    return {"iso-8859-1": "cp1252", "latin-1": "cp1252", "iso-8859-6": "cp1256"}.get(name, name)
+    name = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "iso-8859-6": "cp1256"}.get(name, name)
+    if codecs.lookup(name).name in _NOT_CHARSETS:
+        raise LookupError(name)
+    return name
 
 
 # --- reading ----------------------------------------------------------------------------------------
