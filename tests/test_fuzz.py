@@ -269,6 +269,7 @@ jsonl_line = st.one_of(
             '{"content": "نص", "date_extracted": -1e20}',
             '{"content": "نص", "date_extracted": 9999999999999}',
             "[1, 2]",
+            '{"content": ' + "[" * 5000 + "]" * 5000 + "}",
             "{",
             '"x"',
             '{"content": "\\u0000نص"}',
@@ -490,3 +491,14 @@ def test_a_page_cannot_choose_a_python_codec(tmp_path: Path, charset: str) -> No
     path = write(tmp_path, "trap.html", doc.encode())
     (page,) = drain(read_file(path), path.as_posix())
     assert isinstance(page, Page) and page.text == text
+
+
+def test_json_nested_thousands_deep_is_one_bad_record(tmp_path: Path) -> None:
+    deep = '{"content": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = write(tmp_path, "deep.jsonl", f'{{"content": "نص أول"}}\n{deep}\n{{"content": "نص أخير"}}\n'.encode())
+    items = drain(read_jsonl(path), path.as_posix())  # the RecursionError used to end the file at line 2
+    assert [type(i).__name__ for i in items] == ["Page", "InputError", "Page"]
+    assert str(items[1]).startswith(f"{path.as_posix()}:2: ") and "nested too deeply" in str(items[1])
+    document = write(tmp_path, "deep.json", ("[" * 100_000 + "]" * 100_000).encode())
+    (error,) = drain(read_file(document), document.as_posix())
+    assert isinstance(error, InputError) and "nested too deeply" in str(error)

@@ -25,6 +25,7 @@ from rawi.read._common import (
 )
 
 _CHUNK = 1 << 20
+_TOO_DEEP = "JSON nested too deeply to be an article record"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,9 @@ def read_json_document(
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         yield InputError(source, f"neither JSON Lines nor a JSON document ({exc})")
         return
+    except RecursionError:
+        yield InputError(source, _TOO_DEEP)
+        return
     records = document if isinstance(document, list) else [document]
     if not any(isinstance(r, dict) and fields.text in r for r in records):
         yield InputError(source, f"a JSON document with no article records (no field {fields.text!r} for the text)")
@@ -138,6 +142,8 @@ def _page(line: bytes, source: str, lineno: int, fields: FieldMap) -> Page | Inp
         record = json.loads(text_line)
     except json.JSONDecodeError as exc:
         return InputError(where, f"not JSON ({exc.msg} at column {exc.colno})")
+    except RecursionError:  # [[[[…]]]] thousands deep: one bad line, not the end of the file
+        return InputError(where, _TOO_DEEP)
     if not isinstance(record, dict):
         return InputError(where, f"a JSON {type(record).__name__}, not an object")
     if _SURROGATE_ESCAPE.search(text_line) and (bad := _lone_surrogate(record)):
