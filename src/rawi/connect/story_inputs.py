@@ -28,12 +28,12 @@ def page_articles(page: Page) -> list[tuple[StoryDoc, Article]]:
     return out
 
 
-def _task(files: list[str]) -> tuple[list[tuple[StoryDoc, Article]], list[InputError]]:
+def _task(files: list[str]) -> tuple[list[tuple[StoryDoc, Article]], list[tuple[str, str]]]:
     items: list[tuple[StoryDoc, Article]] = []
-    errors: list[InputError] = []
+    errors: list[tuple[str, str]] = []  # (source, problem): InputError does not pickle
     for page in iter_pages(files):
         if isinstance(page, InputError):
-            errors.append(page)
+            errors.append((page.source, page.problem))
         else:
             items.extend(page_articles(page))
     return items, errors
@@ -47,7 +47,7 @@ def read_articles(
     docs: list[StoryDoc] = []
     articles: dict[str, Article] = {}
     for items, errs in run_tasks(_task, file_tasks(paths, errors), jobs):
-        errors.extend(errs)
+        errors.extend(InputError(source, problem) for source, problem in errs)
         for doc, art in items:
             if doc.id not in articles:  # the same page twice is one article
                 docs.append(doc)
