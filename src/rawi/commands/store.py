@@ -41,9 +41,14 @@ def ingest(
     learn_boilerplate: bool = typer.Option(
         True, "--learn-boilerplate/--no-learn-boilerplate", help="First pass: learn lines that recur per outlet."
     ),
+    workers: int = typer.Option(
+        0, "--workers", "-w", min=0, help="Processes that analyze pages (0: one per core); the store is written here."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing table."),
 ) -> None:
     """Analyze pages and store them; a page already stored is stored once. Prints what was added."""
+    from rawi.commands.run import workers_for
+
     failures = 0
     if not paths and from_parquet is None:
         raise typer.BadParameter("give files or directories to analyze, or --from-parquet DIR", param_hint="PATHS")
@@ -54,7 +59,8 @@ def ingest(
             from rawi.engine.parquet import read_parquet_pages
 
             yield from read_parquet_pages(from_parquet)
-        for item in analyze_paths([str(p) for p in paths or []], learn=learn_boilerplate):
+        items = analyze_paths([str(p) for p in paths or []], learn=learn_boilerplate, workers=workers_for(workers))
+        for item in items:
             if isinstance(item, InputError):
                 failures += 1
                 err.print(f"[red]error:[/red] {item}", highlight=False, soft_wrap=True)
