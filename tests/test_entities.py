@@ -22,10 +22,11 @@ GOLD = SHARED / "gold/seeds.json"
 ANERCORP = SHARED / "ner/anercorp/train.txt"
 needs_shared = pytest.mark.skipif(not GOLD.exists(), reason="../shared is not there")
 
-# training/train_ner.py reports the honest dev-split figures (micro F1 0.740 with a model trained on the
-# other 90%). The shipped model is then trained on all of train.txt, dev included, and scores 0.986 on
-# dev: this floor catches a broken or mismatched artefact (features, clusters, gazetteer), not overfitting.
-DEV_FLOOR = 0.90
+# The honest dev-split figures (model trained on the other 90% of train.txt) come from
+# `training/train_ner.py ... --results bench/results/ner.json` (see README), not from a test. The shipped
+# model is trained on all of train.txt, so on those sentences it only shows that it loads and fits its
+# training data: this floor catches a broken or mismatched artefact (features, clusters, gazetteer).
+FIT_FLOOR = 0.90
 
 
 def make_article(text: str, name: str = "a") -> Article:
@@ -183,7 +184,8 @@ def test_conll_tag_and_eval_round_trip(tmp_path: Path) -> None:
 
 
 @needs_shared
-def test_shipped_model_on_dev_split() -> None:
+def test_shipped_model_fits_its_training_data() -> None:
+    """A sanity check, not a score: these sentences (the dev split's) are in the shipped model's training data."""
     rows = conll.read_rows(ANERCORP.read_text(encoding="utf-8").splitlines())
     sents = conll.sentences(rows)
     dev = sents[-len(sents) // 10 :][:300]
@@ -193,7 +195,7 @@ def test_shipped_model_on_dev_split() -> None:
         gold += [rows[i].tags[-1] for i in idx]
         pred += model.tag([rows[i].token for i in idx])
     f1 = conll.evaluate(gold, pred)["ALL"].f1
-    assert f1 >= DEV_FLOOR, f"dev micro F1 {f1:.3f} fell under {DEV_FLOOR}"
+    assert f1 >= FIT_FLOOR, f"micro F1 {f1:.3f} on training sentences fell under {FIT_FLOOR}: a mismatched artefact?"
 
 
 def test_find_mentions_offsets() -> None:
@@ -202,3 +204,18 @@ def test_find_mentions_offsets() -> None:
     assert all(text[m.start : m.end] == m.text for m in ms)
     assert any(m.label == "PER" and "لافروف" in m.text for m in ms)
     assert any(m.label == "LOC" and m.text == "موسكو" for m in ms)
+
+
+def test_propagation_surname_and_one_type_per_name() -> None:
+    from rawi.annotate.entities import propagate
+
+    forms = [
+        ["سيرغي", "لافروف", "قال"],
+        ["وقال", "لافروف", "في", "البيت", "الأبيض"],
+        ["البيت", "الأبيض"],
+        ["البيت", "الأبيض"],
+    ]
+    first = [["B-PERS", "I-PERS", "O"], ["O", "O", "O", "B-LOC", "I-LOC"], ["B-MISC", "I-MISC"], ["B-MISC", "I-MISC"]]
+    out = propagate(first, forms)
+    assert out[1][:3] == ["O", "B-PERS", "O"]  # the surname alone, after the full name
+    assert out[1][3:] == ["B-MISC", "I-MISC"]  # the majority type nearby

@@ -7,7 +7,12 @@ CRF is left to learn what each class means for it.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+
+from rawi.annotate.entities import bio_to_spans, name_key
+from rawi.text import match_form
 
 WIKIFANE_CLASSES = {
     "wPER": "Politician Religious_PER Artist Other_PER Scientist Athlete Businessperson Engineer Lawyer Police",
@@ -110,3 +115,33 @@ def wikifane_sentences(path: Path) -> list[tuple[list[str], list[str]]]:
         tags.append(tag)
     flush()
     return out
+
+
+def known_names(
+    sentences: Sequence[tuple[list[str], list[str]]], min_count: int = 2, min_share: float = 0.8, max_len: int = 6
+) -> list[tuple[str, str]]:
+    """(type, name key) for names the training sentences tag at least `min_count` times with one type, in
+    at least `min_share` of all the places their words occur: the names that `rawi ner tag` may trust
+    where the CRF missed them (entities.known_names). Thresholds chosen on the dev split."""
+    typed: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    all_forms = [[match_form(t) for t in toks] for toks, _ in sentences]
+    for forms, (_, tags) in zip(all_forms, sentences, strict=True):
+        for a, b, typ in bio_to_spans(tags):
+            if b - a <= max_len:
+                typed[name_key(forms[a:b])][typ] += 1
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for key in typed:
+        lengths[key[0]].add(len(key))
+    seen: Counter[tuple[str, ...]] = Counter()  # every occurrence of the words, tagged or not
+    for forms in all_forms:
+        for i in range(len(forms)):
+            for n in lengths.get(name_key(forms[i : i + 1])[0], ()):
+                key = name_key(forms[i : i + n])
+                if len(key) == n and key in typed:
+                    seen[key] += 1
+    out = []
+    for key, counts in typed.items():
+        typ, m = counts.most_common(1)[0]
+        if m >= min_count and m >= min_share * seen[key]:
+            out.append((typ, " ".join(key)))
+    return sorted(out)
