@@ -58,7 +58,7 @@ def test_wire_dispatch_parts_join_their_dispatch(run: StoryRun) -> None:
         assert all(story[m.id] == story[d.id] for m in mains)
 
 
-@pytest.mark.xfail(reason="known gap: SPA market closes of one day still merge", strict=False)
+@pytest.mark.xfail(reason="known gap: SPA market closes of one day still merge", strict=True)
 def test_template_texts_about_different_events_stay_apart(run: StoryRun) -> None:
     """Hard negatives from the sample: market closes and press reviews of different days and countries."""
     gold = read_labels(SAMPLE, "story")
