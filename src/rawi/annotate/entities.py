@@ -245,14 +245,16 @@ def bio_to_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
 
 
 def find_mentions(text: str, model: NerModel | None = None, cues: bool = True) -> list[RawMention]:
-    """Entity mentions of `text` with offsets into `text`: the CRF's, plus (with `cues`) those of the
-    news patterns in annotate/cues.py where the CRF found nothing."""
+    """Entity mentions of `text` with offsets into `text`: the CRF's with the document-level passes of
+    `tag_document`, plus (with `cues`) those of the news patterns in annotate/cues.py where the CRF found
+    nothing."""
     model = model or load_model()
     found: list[RawMention] = []
     sents = sentence_tokens(text)
     taken_at: set[int] = set()
-    for sent in sents:
-        tags = model.tag([t.text for t in sent])
+    # the article is the document: names known from training and names tagged elsewhere in it count
+    tagged = tag_document(model, [[t.text for t in sent] for sent in sents])
+    for sent, tags in zip(sents, tagged, strict=True):
         for s, e, typ in bio_to_spans(tags):
             label = LABELS.get(typ)
             if label is None:
