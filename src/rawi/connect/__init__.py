@@ -12,6 +12,7 @@
 - stories.py     the same happening across outlets and days: `stories_paths(paths)`, `build_stories(...)`
                  (story_features/story_vectors/story_cluster.py: online clustering; story_inputs.py: reading;
                  story_eval.py: B-cubed; story_hook.py: `StoryHook`, stories kept current by `rawi ingest`)
+- reuse_hook.py  `ReuseHook`: reuse links (who copied whom, credited or not) kept current by `rawi ingest`
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import Any
 
 
 def store_hooks() -> list[Any]:
-    """The update hooks `rawi ingest` runs (rawi.store.hooks): stories. (No duplicate or reuse hook exists
-    yet; the store records exact duplicates itself.)"""
+    """The update hooks `rawi ingest` runs (rawi.store.hooks): stories and reuse links. (No duplicate hook
+    exists; the store records exact duplicates itself.)"""
+    from rawi.connect.reuse_hook import ReuseHook
     from rawi.connect.story_hook import StoryHook
 
-    return [StoryHook()]
+    return [StoryHook(), ReuseHook()]

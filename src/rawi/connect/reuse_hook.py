@@ -1,0 +1,239 @@
+"""Keeping "who copied whom" current as `rawi ingest` adds articles (an update hook, see rawi.store.hooks).
+
+After each batch the hook aligns the new articles with the stored articles published within `window_days`
+of them (provenance.py's parameters and rules): for every pair that shares passages, the earlier article
+(published time, agencies first on ties, then ingest order) is the source; the link is credited when the
+target credits or cites the source's outlet, an agency the source credits, or the origin (`origin_of`);
+it is a "duplicate" when the aligned passages cover (nearly) all of both texts, else "reuse".
+
+A new article can also be the *earlier* one (a wire stored after a paper that ran it): stored articles
+that now have a new source are re-attributed, so their links match a batch run over the same articles.
+The window's articles are kept in memory between batches; a fresh process loads them from the store on
+first use (`list_articles` by date), and articles that fall a window behind the newest batch are dropped.
+Rarity weights come from the window, so an incremental run is close to, not identical with, a batch run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from rawi.connect.align import Passage
+from rawi.connect.outlets import credit_name, is_agency, outlet_name, same_outlet
+from rawi.connect.provenance import ArticleRef, Attribution, attribute, provenance_params
+from rawi.connect.reuse import Collection, Matcher, ReuseParams, Text
+from rawi.model import Article
+from rawi.store.base import Store
+from rawi.store.records import ArticleSummary, ReuseLink, SearchFilters
+
+DUPLICATE_COVER = 0.9  # share of both texts inside aligned passages that makes a pair a duplicate
+
+
+@dataclass(slots=True)
+class _Known:
+    ref: ArticleRef
+    page_id: str
+    order: int  # ingest order (stored before = lower)
+
+
+@dataclass(slots=True)
+class ReuseHook:
+    name: str = "reuse"
+    window_days: int = 7
+    params: ReuseParams = field(default_factory=provenance_params)
+    known: dict[str, _Known] = field(default_factory=dict)  # the window: article id -> what provenance needs
+    loaded: tuple[date, date] | None = None  # the days of the store already in `known`
+    _next: int = 0  # ingest order of the next new article
+    _first: int = -1  # ingest order of the next article loaded from the store (listed newest first)
+
+    def update(self, store: Store, article_ids: Sequence[str]) -> Mapping[str, int]:
+        new = self._new(store, article_ids)
+        if not new:
+            return {}
+        days = [d for d in (_day(k.ref.time) for k in new) if d]
+        if days:
+            span = timedelta(days=self.window_days)
+            self._load(store, min(days) - span, max(days) + span, {k.ref.id for k in new})
+        for k in new:
+            self.known[k.ref.id] = k
+        links = self._links(new)
+        store.put_reuse_links(links)
+        if days:
+            self._prune(max(days) - timedelta(days=self.window_days))
+        for k in new:  # undated articles cannot be placed in a window: compared once, not kept
+            if _day(k.ref.time) is None:
+                self.known.pop(k.ref.id, None)
+        return {"reuse links": len(links)}
+
+    # --- reading ---------------------------------------------------------------------------------------
+
+    def _new(self, store: Store, article_ids: Sequence[str]) -> list[_Known]:
+        out = []
+        for article in store.articles(article_ids):  # in ingest order
+            detail = store.get_article(article.id)
+            if detail is None:
+                continue
+            out.append(_Known(stored_ref(article, detail.summary), article.page_id, self._next))
+            self._next += 1
+        return out
+
+    def _load(self, store: Store, lo: date, hi: date, skip: set[str]) -> None:
+        """Bring the days [lo, hi] of the store into the window (only those not loaded yet)."""
+        if self.loaded is None:
+            ranges = [(lo, hi)]
+            self.loaded = (lo, hi)
+        else:
+            have_lo, have_hi = self.loaded
+            ranges = []
+            if lo < have_lo:
+                ranges.append((lo, have_lo - timedelta(days=1)))
+            if hi > have_hi:
+                ranges.append((have_hi + timedelta(days=1), hi))
+            self.loaded = (min(lo, have_lo), max(hi, have_hi))
+        for start, end in ranges:
+            filters = SearchFilters(date_from=start.isoformat(), date_to=end.isoformat())
+            offset = 0
+            while True:
+                page = store.list_articles(filters, offset=offset, limit=500)
+                summaries = {s.id: s for s in page.items if s.id not in skip and s.id not in self.known}
+                stored = {a.id: a for a in store.articles(list(summaries))}
+                for i, summary in summaries.items():
+                    if i not in stored:
+                        continue
+                    # listed newest (and last stored) first: counting down keeps ingest order on ties
+                    self.known[i] = _Known(stored_ref(stored[i], summary), stored[i].page_id, self._first)
+                    self._first -= 1
+                offset += len(page.items)
+                if not page.items or offset >= page.total:
+                    break
+
+    def _prune(self, horizon: date) -> None:
+        for i, k in list(self.known.items()):
+            d = _day(k.ref.time)
+            if d is not None and d < horizon:
+                del self.known[i]
+        if self.loaded is not None and self.loaded[0] < horizon:
+            self.loaded = (horizon, max(horizon, self.loaded[1]))
+
+    # --- aligning --------------------------------------------------------------------------------------
+
+    def _links(self, new: list[_Known]) -> list[ReuseLink]:
+        items = list(self.known.values())
+        refs = [k.ref for k in items]
+        coll = Collection()
+        for r in refs:
+            coll.add(Text(r.id, r.text))
+        rank = _rank(items)
+        matcher = Matcher(coll, coll, self.params, ranks=rank)
+        at = {r.id: i for i, r in enumerate(refs)}
+        fresh = [at[k.ref.id] for k in new]
+        # Targets: the new articles, and stored ones published after a new article they may reuse.
+        targets = set(fresh)
+        for n in fresh:
+            for si, _shared in matcher.index.candidates(coll.seqs[n])[: self.params.max_sources]:
+                if rank[si] > rank[n]:
+                    targets.add(si)
+        links = []
+        for ti in sorted(targets, key=lambda t: rank[t]):
+            found = [(si, ps) for si, ps in matcher.target(ti) if items[si].page_id != items[ti].page_id]
+            if found:
+                links.extend(pair_links(refs, attribute(refs, ti, found, rank)))
+        return links
+
+
+def stored_ref(article: Article, summary: ArticleSummary) -> ArticleRef:
+    """An article as provenance sees it, from the store (cf. provenance.article_refs on a fresh page). The
+    page's byline is not stored with the article, so agencies named only there are not seen."""
+    credited = [credit_name(c.name) for c in article.credits]
+    agencies = [
+        credit_name(c.name) for c in article.credits if c.kind == "agency" or (c.kind == "source" and is_agency(c.name))
+    ]
+    return ArticleRef(
+        id=article.id,
+        uri=summary.uri if article.position == 0 else f"{summary.uri}#{article.position}",
+        outlet=outlet_name(summary.outlet.name) if summary.outlet else None,
+        time=article.published or summary.date,
+        credits=tuple(dict.fromkeys([*credited, *(credit_name(c) for c in article.cited)])),
+        agencies=tuple(dict.fromkeys(agencies)),
+        text=article.text,
+    )
+
+
+def pair_links(refs: list[ArticleRef], a: Attribution) -> list[ReuseLink]:
+    """One link per source of an attributed article: credited when the target names this source's outlet,
+    an agency it credits, or the origin of the text."""
+    t = refs[a.target]
+    out = []
+    for si in a.sources:
+        s = refs[si]
+        passages = sorted(a.passages[si], key=lambda p: p.target_start)
+        named = {a.origin, s.outlet, *s.agencies}
+        credited = any(same_outlet(c, n) for c in t.credits for n in named if n)
+        out.append(
+            ReuseLink(
+                source_article=s.id,
+                target_article=t.id,
+                kind="duplicate" if _duplicate(s.text, t.text, passages) else "reuse",
+                spans=[
+                    {
+                        "source_start": p.source_start,
+                        "source_end": p.source_end,
+                        "target_start": p.target_start,
+                        "target_end": p.target_end,
+                    }
+                    for p in passages
+                ],
+                credited=credited,
+                score=_score(passages),
+            )
+        )
+    return out
+
+
+def _duplicate(source: str, target: str, passages: list[Passage]) -> bool:
+    covered_s = _union((p.source_start, p.source_end) for p in passages)
+    covered_t = _union((p.target_start, p.target_end) for p in passages)
+    return covered_s >= DUPLICATE_COVER * len(source.strip()) and covered_t >= DUPLICATE_COVER * len(target.strip())
+
+
+def _union(spans: Iterable[tuple[int, int]]) -> int:
+    total, reach = 0, -1
+    for s, e in sorted(spans):
+        s = max(s, reach)
+        if e > s:
+            total += e - s
+            reach = e
+    return total
+
+
+def _score(passages: list[Passage]) -> float:
+    """Passage scores weighted by the characters of the target they cover."""
+    weights = [max(1, p.target_end - p.target_start) for p in passages]
+    return round(sum(p.score * w for p, w in zip(passages, weights, strict=True)) / sum(weights), 4)
+
+
+def _rank(items: list[_Known]) -> np.ndarray:
+    """provenance._rank with ingest order before the id: undated last, agencies first on equal times."""
+    order = sorted(
+        range(len(items)),
+        key=lambda i: (
+            items[i].ref.time is None,
+            items[i].ref.time or "",
+            not (items[i].ref.outlet and is_agency(items[i].ref.outlet)),
+            items[i].order,
+            items[i].ref.id,
+        ),
+    )
+    rank = np.empty(len(items), np.int64)
+    rank[order] = np.arange(len(items))
+    return rank
+
+
+def _day(time: str | None) -> date | None:
+    try:
+        return date.fromisoformat(time[:10]) if time else None
+    except ValueError:
+        return None

@@ -1,0 +1,126 @@
+"""The reuse update hook: `rawi ingest` records who copied whom, on both backends, batch or incremental.
+
+Real text: seed 004 (the Libyan paper's copy of RT's report), RT's own version and two republications
+built from it as in test_connect.py, and the two unrelated seeds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from rawi.connect.reuse_hook import ReuseHook
+from rawi.engine.local import analyze_page
+from rawi.model import Page, SegmentedPage
+from rawi.read import read_path
+from rawi.segment import segment_page
+from rawi.store import ReuseLink, Store, open_store
+from storekit import BACKENDS, store_url_for
+
+SEEDS = "corpus/seeds"
+DAY = "2025-05-28T"
+
+
+def _page(uri: str, text: str, outlet: str | None, fetched: str) -> Page:
+    return Page(id=Page.make_id(uri, text), uri=uri, raw=text, text=text, outlet=outlet, fetched=fetched)
+
+
+def _edited(text: str, seed: int, swaps: int = 3) -> str:
+    """A light edit as republishers make (test_connect.edited): dateline, a few words, punctuation."""
+    rng = random.Random(seed)
+    words = text.replace("روسيا –", "موسكو -").split(" ")
+    for _ in range(swaps):
+        words[rng.randrange(len(words))] = "كذلك"
+    return " ".join(words).replace("،", ",")
+
+
+@pytest.fixture(scope="module")
+def pages(shared: Path) -> dict[str, SegmentedPage]:
+    """RT writes; the Libyan paper republishes crediting RT; seed 004 (an aggregator's page of the Libyan
+    one) credits both; a copycat runs it without a word; seeds 000 and 001 are unrelated."""
+    seed = read_path(shared / SEEDS / "004_3bd3b5d9f01e1814.txt")[0]
+    lead = segment_page(seed).articles[0].text
+    made = {
+        "rt": _page("rt", lead, "arabic.rt.com", DAY + "08:00:00"),
+        "marsad": _page("marsad", lead + "\n\nالمصدر: RT", "almarsad.ly", DAY + "09:00:00"),
+        "agg": dataclasses.replace(seed, uri="agg", outlet="aggregator.example", fetched=DAY + "10:00:00"),
+        "copy": _page("copy", _edited(lead, 5), "copycat.example", DAY + "11:00:00"),
+    }
+    for i, name in enumerate(("000_7be0f9684ebf0992.txt", "001_4d27d996705a06bd.txt")):
+        other = read_path(shared / SEEDS / name)[0]
+        made[f"other{i}"] = dataclasses.replace(other, uri=f"other{i}", fetched=DAY + f"0{7 + 2 * i}:30:00")
+    return {k: analyze_page(p) for k, p in made.items()}
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return store_url_for(request.param, tmp_path)
+
+
+def _links(url: str, batches: list[list[SegmentedPage]]) -> tuple[dict[tuple[str, str], ReuseLink], dict[str, str]]:
+    """Ingest `batches` in separate `ingest` calls (a fresh hook each, as separate runs of `rawi ingest`);
+    the links by (source uri, target uri) and the stored texts by uri."""
+    with open_store(url) as store:
+        for batch in batches:
+            store.ingest(batch, hooks=[ReuseHook()])
+        uris, texts = {}, {}
+        for _seq, article in store.iter_articles():
+            detail = store.get_article(article.id)
+            assert detail is not None
+            if article.position == 0:
+                uris[article.id] = detail.summary.uri
+                texts[detail.summary.uri] = article.text
+        got = _stored_links(store)
+        assert store.counts().reuse_links == len(got)
+        links = {}
+        for link in got:
+            assert link.source_article in uris and link.target_article in uris  # main articles only here
+            links[uris[link.source_article], uris[link.target_article]] = link
+    return links, texts
+
+
+def _stored_links(store: Store) -> list[ReuseLink]:
+    """Every stored link, read through the backend's own connection (the Store API lists none)."""
+    query = "SELECT source_article, target_article, kind, spans, credited, score FROM reuse_links"
+    rows = store._all(query)  # type: ignore[attr-defined]
+    return [
+        ReuseLink(s, t, k, json.loads(sp) if isinstance(sp, str) else sp, bool(c), float(x))
+        for s, t, k, sp, c, x in rows
+    ]
+
+
+EXPECTED = {
+    ("rt", "marsad"): True,
+    ("rt", "agg"): True,
+    ("marsad", "agg"): True,
+    ("rt", "copy"): False,
+    ("marsad", "copy"): False,
+    ("agg", "copy"): False,
+}
+
+
+def test_ingest_records_who_copied_whom(store_url: str, pages: dict[str, SegmentedPage]) -> None:
+    links, texts = _links(store_url, [list(pages.values())])
+    assert {pair: link.credited for pair, link in links.items()} == EXPECTED
+    for (src, tgt), link in links.items():
+        assert link.kind == "duplicate" and link.score > 0.7  # the copies are (near) identical texts
+        assert link.spans
+        for span in link.spans:
+            assert 0 <= span["source_start"] < span["source_end"] <= len(texts[src])
+            assert 0 <= span["target_start"] < span["target_end"] <= len(texts[tgt])
+        covered = sum(s["target_end"] - s["target_start"] for s in link.spans)
+        assert covered > 0.9 * len(texts[tgt].strip())
+    assert not any("other" in x for pair in links for x in pair)  # unrelated articles get no link
+
+
+def test_incremental_ingest_gives_the_same_links(store_url: str, pages: dict[str, SegmentedPage]) -> None:
+    """The copies first, the originals (earlier by publication) in a later run: they become the sources."""
+    first = [pages[k] for k in ("agg", "copy", "other0", "other1")]
+    second = [pages[k] for k in ("rt", "marsad")]
+    links, _ = _links(store_url, [first, second])
+    assert {pair: link.credited for pair, link in links.items()} == EXPECTED
+    assert {pair: link.kind for pair, link in links.items()} == dict.fromkeys(EXPECTED, "duplicate")
