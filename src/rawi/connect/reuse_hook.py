@@ -61,12 +61,14 @@ class ReuseHook:
             self.known[k.ref.id] = k
         links = self._links(new)
         store.put_reuse_links(links)
+        ids = {k.ref.id for k in new}
+        added = sum(x.source_article in ids or x.target_article in ids for x in links)  # not the re-attributed
         if days:
             self._prune(max(days) - timedelta(days=self.window_days))
         for k in new:  # undated articles cannot be placed in a window: compared once, not kept
             if _day(k.ref.time) is None:
                 self.known.pop(k.ref.id, None)
-        return {"reuse links": len(links)}
+        return {"reuse links": added}
 
     # --- reading ---------------------------------------------------------------------------------------
 
