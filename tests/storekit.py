@@ -8,9 +8,12 @@ and the dashboard are tested on realistic entities and quotations whatever state
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import random
 import re
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -273,3 +276,20 @@ class LiveServer:
             self.process.wait(timeout=10)
         except Exception:
             self.process.kill()
+
+
+def edited(text: str, seed: int, swaps: int = 3) -> str:
+    """A light edit as republishers make: a different dateline, a few words changed, punctuation moved."""
+    rng = random.Random(seed)
+    words = text.replace("روسيا –", "موسكو -").split(" ")
+    for _ in range(swaps):
+        words[rng.randrange(len(words))] = "كذلك"
+    return " ".join(words).replace("،", ",")
+
+
+def head_of_day(shared: Path, day: str, records: int, out: Path) -> Path:
+    """The first `records` lines of one SaudiNewsNet day, written to `out` (a .jsonl.gz)."""
+    src = shared / "corpus" / "saudinewsnet" / f"{day}.jsonl.gz"
+    with gzip.open(src, "rt", encoding="utf-8") as fh, gzip.open(out, "wt", encoding="utf-8") as dst:
+        dst.writelines(islice(fh, records))
+    return out

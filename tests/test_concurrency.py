@@ -4,12 +4,10 @@ paragraph and every annotation an uninterrupted analysis gives it, never a batch
 
 from __future__ import annotations
 
-import gzip
 import subprocess
 import sys
 import threading
 import time
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ import pytest
 from rawi.engine.local import analyze_page
 from rawi.model import Page
 from rawi.read import iter_pages
-from storekit import BACKENDS, LiveServer, store_url_for
+from storekit import BACKENDS, LiveServer, head_of_day, store_url_for
 
 RECORDS = 250
 READERS = 4
@@ -28,11 +26,7 @@ QUERIES = ["السعودية", "وزير", "الرياض", "المملكة ال�
 
 @pytest.fixture(scope="module")
 def corpus(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("concurrent") / "sns.jsonl.gz"
-    src = shared / "corpus" / "saudinewsnet" / "2015-07-24.jsonl.gz"
-    with gzip.open(src, "rt", encoding="utf-8") as fh, gzip.open(out, "wt", encoding="utf-8") as dst:
-        dst.writelines(islice(fh, RECORDS))
-    return out
+    return head_of_day(shared, "2015-07-24", RECORDS, tmp_path_factory.mktemp("concurrent") / "sns.jsonl.gz")
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from rawi.connect.words import Vocabulary, word_seq
 from rawi.model import Page
 from rawi.read import iter_pages, read_path
 from rawi.segment import segment_page
+from storekit import edited
 
 SEED = "corpus/seeds/004_3bd3b5d9f01e1814.txt"
 SAUDI = "corpus/saudinewsnet"
@@ -43,15 +44,6 @@ def others(shared: Path) -> list[str]:
     for name in ("000_7be0f9684ebf0992.txt", "001_4d27d996705a06bd.txt"):
         texts.append(segment_page(read_path(shared / "corpus/seeds" / name)[0]).articles[0].text)
     return texts
-
-
-def edited(text: str, seed: int, swaps: int = 3) -> str:
-    """A light edit as republishers make: a different dateline, a few words changed, punctuation moved."""
-    rng = random.Random(seed)
-    words = text.replace("روسيا –", "موسكو -").split(" ")
-    for _ in range(swaps):
-        words[rng.randrange(len(words))] = "كذلك"
-    return " ".join(words).replace("،", ",")
 
 
 def page(uri: str, text: str, outlet: str | None = None, fetched: str | None = None) -> Page:

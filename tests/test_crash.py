@@ -8,7 +8,6 @@ rows, and entity counts equal to a run that was never interrupted.
 
 from __future__ import annotations
 
-import gzip
 import os
 import random
 import signal
@@ -16,7 +15,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,7 @@ from rawi.errors import InputError
 from rawi.model import Page
 from rawi.read import iter_pages
 from rawi.segment import segment_page
-from storekit import BACKENDS, PG_URL, reset_postgres
+from storekit import BACKENDS, PG_URL, head_of_day, reset_postgres
 
 RAWI = [sys.executable, "-m", "rawi"]
 RECORDS = 400
@@ -41,11 +39,7 @@ def ingest_command(corpus: Path, url: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def corpus(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("crash") / "sns.jsonl.gz"
-    src = shared / "corpus" / "saudinewsnet" / "2015-07-23.jsonl.gz"
-    with gzip.open(src, "rt", encoding="utf-8") as fh, gzip.open(out, "wt", encoding="utf-8") as dst:
-        dst.writelines(islice(fh, RECORDS))
-    return out
+    return head_of_day(shared, "2015-07-23", RECORDS, tmp_path_factory.mktemp("crash") / "sns.jsonl.gz")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import random
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from rawi.model import Page, SegmentedPage
 from rawi.read import read_path
 from rawi.segment import segment_page
 from rawi.store import ReuseLink, Store, open_store
-from storekit import BACKENDS, store_url_for
+from storekit import BACKENDS, edited, store_url_for
 
 SEEDS = "corpus/seeds"
 DAY = "2025-05-28T"
@@ -27,15 +26,6 @@ DAY = "2025-05-28T"
 
 def _page(uri: str, text: str, outlet: str | None, fetched: str) -> Page:
     return Page(id=Page.make_id(uri, text), uri=uri, raw=text, text=text, outlet=outlet, fetched=fetched)
-
-
-def _edited(text: str, seed: int, swaps: int = 3) -> str:
-    """A light edit as republishers make (test_connect.edited): dateline, a few words, punctuation."""
-    rng = random.Random(seed)
-    words = text.replace("روسيا –", "موسكو -").split(" ")
-    for _ in range(swaps):
-        words[rng.randrange(len(words))] = "كذلك"
-    return " ".join(words).replace("،", ",")
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +38,7 @@ def pages(shared: Path) -> dict[str, SegmentedPage]:
         "rt": _page("rt", lead, "arabic.rt.com", DAY + "08:00:00"),
         "marsad": _page("marsad", lead + "\n\nالمصدر: RT", "almarsad.ly", DAY + "09:00:00"),
         "agg": dataclasses.replace(seed, uri="agg", outlet="aggregator.example", fetched=DAY + "10:00:00"),
-        "copy": _page("copy", _edited(lead, 5), "copycat.example", DAY + "11:00:00"),
+        "copy": _page("copy", edited(lead, 5), "copycat.example", DAY + "11:00:00"),
     }
     for i, name in enumerate(("000_7be0f9684ebf0992.txt", "001_4d27d996705a06bd.txt")):
         other = read_path(shared / SEEDS / name)[0]
