@@ -273,9 +273,8 @@ def measure_pipeline(folder: str, workers: int, db: str) -> dict[str, Any]:
 
         return wrapper
 
-    hooks = default_hooks()
-    for hook in hooks:
-        hook.update = timed(f"hook: {hook.name}", hook.update)  # type: ignore[method-assign]
+    # wrapped, not patched: a hook may be a slotted object whose `update` cannot be reassigned
+    hooks = [_TimedHook(hook, timed(f"hook: {hook.name}", hook.update)) for hook in default_hooks()]
     files = sorted(str(p) for p in Path(folder).glob("*.jsonl.gz"))
     with TreeSampler() as sampler, open_store(db) as store:
         store.write_batch = timed("store", store.write_batch)  # type: ignore[method-assign]
@@ -292,6 +291,14 @@ def measure_pipeline(folder: str, workers: int, db: str) -> dict[str, Any]:
         "timers": dict(timers),
         "hook_counts": {k: v for k, v in sink.report.counts.items() if k not in ("pages", "articles")},
     }
+
+
+class _TimedHook:
+    """An update hook whose `update` runs through a timer."""
+
+    def __init__(self, hook: Any, update: Any) -> None:
+        self.name = hook.name
+        self.update = update
 
 
 # --- the tables ---------------------------------------------------------------------------------------
@@ -431,6 +438,7 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="Worker counts for the pipeline on the whole corpus.")
     ap.add_argument("--no-x10", dest="x10", action="store_false", help="Skip the corpus ten times larger.")
     ap.add_argument("--no-pipeline", dest="pipeline", action="store_false", help="Stages only.")
+    ap.add_argument("--no-stages", dest="stages", action="store_false", help="The pipeline only.")
     ap.add_argument("--markdown", action="store_true", help="Also print the tables as Markdown.")
     ap.add_argument("--out", type=Path, default=RESULT)
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -449,7 +457,7 @@ def main() -> None:
     inputs = [(f"{round(f * 100)}%", fraction_folder(f), True) for f in fractions]
     if args.x10:
         inputs.append(("10x", x10_folder(), False))  # per-article annotators are linear: cheap stages only
-    for label, folder, annotate in inputs:
+    for label, folder, annotate in inputs if args.stages else []:
         print(f"stages on {label} …", file=sys.stderr, flush=True)
         texts = str(WORK / f"texts-{label.rstrip('%x')}.jsonl")
         run = {"stages": child("stages", folder=str(folder), annotate=annotate, texts_out=texts)}
@@ -468,6 +476,7 @@ def main() -> None:
             r["input"] = label
             r["rate"] = r["articles"] / r["seconds"]
             pipeline.append(r)
+            print(json.dumps(r), file=sys.stderr, flush=True)  # kept in the log should a later run fail
     result = {
         "command": " ".join(["python", "bench/run.py", *sys.argv[1:]]),
         "machine": machine(),
