@@ -245,9 +245,12 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """`rawi serve` in a child process, as a user runs it."""
+    """`rawi serve` in a child process, as a user runs it: on `url`, with any further options (`extra`) and
+    environment (`env`); `host=None` leaves --host out, to test the default."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self, url: str, *extra: str, env: dict[str, str] | None = None, host: str | None = "127.0.0.1"
+    ) -> None:
         import subprocess
         import sys
         import time
@@ -256,8 +259,12 @@ class LiveServer:
 
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "rawi", "serve", "--db", url, "--host", "127.0.0.1", "--port", str(self.port)]
-        self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cmd = [sys.executable, "-m", "rawi", "serve", "--db", url, "--port", str(self.port), *extra]
+        if host is not None:
+            cmd += ["--host", host]
+        self.process = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -270,12 +277,17 @@ class LiveServer:
         self.stop()
         raise RuntimeError("rawi serve did not answer within 30 s")
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Stop the server; returns what it wrote to stderr."""
+        import subprocess
+
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
-        except Exception:
+        except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+        return self.process.stderr.read().decode()  # type: ignore[union-attr]
 
 
 def edited(text: str, seed: int, swaps: int = 3) -> str:

@@ -4,11 +4,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,38 +16,7 @@ from fastapi.testclient import TestClient
 from rawi.errors import UsageError
 from rawi.store import open_store
 from rawi.web.app import MAX_BODY_BYTES, MAX_URL_CHARS, create_app
-from storekit import BACKENDS, free_port, populate, seed_results, store_url_for
-
-
-class Serve:
-    """`rawi serve` as a user starts it, with the options and environment given."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "rawi", "serve", "--port", str(self.port), *args]
-        self.process = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"rawi serve exited: {self.process.stderr.read().decode()}")  # type: ignore[union-attr]
-            try:
-                httpx.get(self.base + "/api/v1/stats", timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("rawi serve did not answer within 30 s")
-
-    def stop(self) -> str:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        return self.process.stderr.read().decode()  # type: ignore[union-attr]
+from storekit import BACKENDS, LiveServer, populate, seed_results, store_url_for
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +48,7 @@ def _listening_addresses(port: int) -> set[str]:
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc/net/tcp")
 def test_serve_listens_on_loopback_unless_told(sqlite_store: str) -> None:
-    server = Serve("--db", sqlite_store)  # no --host
+    server = LiveServer(sqlite_store, host=None)  # no --host
     try:
         assert _listening_addresses(server.port) == {"0100007F"}  # 127.0.0.1 and nothing else
     finally:
@@ -181,9 +146,7 @@ def test_serve_read_only_answers_reads_and_refuses_writes(backend: str, shared: 
     url = store_url_for(backend, tmp_path)
     ids: dict[str, Any] = populate(url, shared)
     # The flag on PostgreSQL, the environment variable on SQLite: both ways a deployment sets it.
-    server = (
-        Serve("--db", url, "--read-only") if backend == "postgres" else Serve("--db", url, env={"RAWI_READ_ONLY": "1"})
-    )
+    server = LiveServer(url, "--read-only") if backend == "postgres" else LiveServer(url, env={"RAWI_READ_ONLY": "1"})
     try:
         with httpx.Client(base_url=server.base, timeout=20) as http:
             for path in ("/api/v1/stats", "/api/v1/articles", "/api/v1/search?q=لافروف", "/api/v1/home",
