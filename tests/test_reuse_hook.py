@@ -7,11 +7,18 @@ built from it as in test_connect.py, and the two unrelated seeds.
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
+import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from rawi.connect.align import align
+from rawi.connect.candidates import SourceIndex
+from rawi.connect.provenance import provenance_params
+from rawi.connect.reuse import Collection, ReuseParams, Text, Window
 from rawi.connect.reuse_hook import ReuseHook
 from rawi.engine.local import analyze_page
 from rawi.model import Page, SegmentedPage
@@ -114,3 +121,74 @@ def test_incremental_ingest_gives_the_same_links(store_url: str, pages: dict[str
     links, _ = _links(store_url, [first, second])
     assert {pair: link.credited for pair, link in links.items()} == EXPECTED
     assert {pair: link.kind for pair, link in links.items()} == dict.fromkeys(EXPECTED, "duplicate")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_batch_size_does_not_change_the_links(backend: str, tmp_path: Path, pages: dict[str, SegmentedPage]) -> None:
+    """One ingest, one hook, the window kept in memory: the copies before their originals, in batches of
+    1, 2, 4 and all at once, give the same links (re-attributed as the earlier articles arrive)."""
+    order = [pages[k] for k in ("agg", "copy", "other0", "rt", "other1", "marsad")]
+    found = []
+    for size in (1, 2, 4, len(order)):
+        (tmp_path / str(size)).mkdir()
+        with open_store(store_url_for(backend, tmp_path / str(size))) as store:
+            store.ingest(order, batch_size=size, hooks=[ReuseHook()])
+            links = _stored_links(store)
+        found.append(sorted((x.source_article, x.target_article, x.kind, x.credited, x.score, x.spans) for x in links))
+    assert len(found[0]) == len(EXPECTED)
+    assert all(f == found[0] for f in found[1:])
+
+
+def test_window_matches_a_collection_of_what_it_holds(shared: Path) -> None:
+    """Texts added and removed in turn (a day of SaudiNewsNet, and light edits of some so that there is
+    reuse to find): the window's weights, candidates and alignments are those of a Collection and a
+    SourceIndex built anew over the texts it holds, in the order they came."""
+    with gzip.open(shared / "corpus/saudinewsnet/2015-07-21.jsonl.gz", "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for _, line in zip(range(240), fh, strict=False)]
+    texts = [Text(f"r{i}", r["content"]) for i, r in enumerate(records) if r.get("content")]
+    texts += [Text(f"{t.id}-copy", edited(t.text, i)) for i, t in enumerate(texts[:90:3])]
+    params = provenance_params()
+    window = Window(params)
+    compactions = 0
+    held: dict[str, str] = {}  # what the window holds, in the order it came
+    rng = random.Random(8)
+    checked = 0
+    for step, text in enumerate(texts):
+        window.add(text)
+        held[text.id] = text.text
+        if step % 5 in (1, 3):  # two in five go again: the index compacts once half of it is of texts gone
+            gone = rng.choice(sorted(held))
+            before = window.postings.size
+            window.remove(gone)
+            del held[gone]
+            compactions += window.postings.size < before
+        if step % 90 == 89 or step == len(texts) - 1:
+            checked += _same_as_batch(window, held, params)
+    replaced = next(iter(held))
+    window.add(Text(replaced, texts[-1].text))  # a text replaced keeps its place in the order
+    held[replaced] = texts[-1].text
+    checked += _same_as_batch(window, held, params)
+    assert checked > 20 and compactions  # pairs with passages were compared, the index was compacted
+
+
+def _same_as_batch(window: Window, held: dict[str, str], params: ReuseParams) -> int:
+    """Compare the window with a batch Collection of `held`; returns how many aligned pairs were compared."""
+    coll = Collection()
+    for i, text in held.items():
+        coll.add(Text(i, text))
+    weights = coll.vocabulary.weights()
+    index = SourceIndex(coll.seqs, weights, params.candidates)
+    assert len(window) == len(coll)
+    aligned = 0
+    for n, i in enumerate(coll.ids):
+        slot = window.slot[i]
+        assert np.array_equal(window.weights()[window.seqs[slot].ids], weights[coll.seqs[n].ids])
+        want = [(coll.ids[s], shared) for s, shared in index.candidates(coll.seqs[n])]
+        got = [(window.ids[s], shared) for s, shared in window.candidates(slot)]
+        assert got == want
+        for s, _ in want[:3]:
+            if s != i:
+                passages = align(coll.seqs[coll.ids.index(s)], coll.seqs[n], weights, params.align)
+                assert window.align(window.slot[s], slot) == passages
+                aligned += bool(passages)
+    return aligned

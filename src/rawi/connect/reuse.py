@@ -151,6 +151,198 @@ def find_reuse(
             yield Reuse(src.ids[si], tgt.ids[ti], passage)
 
 
+PAIR = np.int64(1 << 31)  # a pair key (a + 1) * PAIR + b lies above every word key (an id < 2**31)
+
+
+def all_keys(seq: WordSeq, words: bool) -> np.ndarray:
+    """Every anchor key a text can have whatever the weights (all its word pairs, and words when
+    `words`), distinct and sorted: which of them count is decided when a target asks (see Window)."""
+    ids = seq.ids.astype(np.int64)
+    parts = [(ids[:-1] + 1) * PAIR + ids[1:]] if len(ids) >= 2 else []
+    if words:
+        parts.append(ids)
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+
+
+def query_keys(seq: WordSeq, weights: np.ndarray, p: CandidateParams) -> tuple[np.ndarray, np.ndarray]:
+    """candidates.doc_keys with keys as in `all_keys`: the same selection, in the same order."""
+    ids = seq.ids.astype(np.int64)
+    keys, pos = [], []
+    if len(ids) >= 2:
+        a, b = ids[:-1], ids[1:]
+        keep = weights[a] + weights[b] >= p.pair_weight
+        keys.append((a[keep] + 1) * PAIR + b[keep])
+        pos.append(np.flatnonzero(keep))
+    if p.words:
+        keep = weights[ids] >= p.word_weight
+        keys.append(ids[keep])
+        pos.append(np.flatnonzero(keep))
+    if not keys:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(keys), np.concatenate(pos)
+
+
+class _Runs:
+    """(key, slot) entries as a few runs sorted by key: each add is a run of its own, merged with the run
+    before it while that one is not much larger (a log-structured merge), so adding costs about its own
+    size and a lookup searches a handful of runs."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self.size = 0
+
+    def add(self, keys: np.ndarray, slots: np.ndarray) -> None:
+        if not len(keys):
+            return
+        order = np.argsort(keys, kind="stable")
+        self.runs.append((keys[order], slots[order]))
+        self.size += len(keys)
+        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+            (k2, s2), (k1, s1) = self.runs.pop(), self.runs.pop()
+            keys, slots = np.concatenate((k1, k2)), np.concatenate((s1, s2))
+            order = np.argsort(keys, kind="stable")  # two sorted runs: timsort merges them in linear time
+            self.runs.append((keys[order], slots[order]))
+
+    def count(self, keys: np.ndarray) -> np.ndarray:
+        """Entries per key (keys sorted and distinct)."""
+        n = np.zeros(len(keys), np.int64)
+        for run, _ in self.runs:
+            n += np.searchsorted(run, keys, "right") - np.searchsorted(run, keys, "left")
+        return n
+
+
+class Window:
+    """A collection whose texts come and go (a sliding window over a stream), kept current at a cost that
+    follows what comes and goes rather than what stays: each text is read into words once, the vocabulary
+    counts the texts present (so weights are those of a Collection of them), and the candidate index holds
+    every key of every text and decides which keys count when a target asks.
+
+    `candidates(slot)` returns what a SourceIndex over a Collection of the present texts (in the order they
+    came) returns for that text, slot for index: the same keys are chosen with the current weights, keys
+    in more than `max_df` texts are left out, and ties keep the Collection's order."""
+
+    def __init__(self, params: ReuseParams) -> None:
+        self.params = params
+        self.vocabulary = Vocabulary()
+        self.slot: dict[str, int] = {}  # text id -> slot (a new slot whenever a text comes or changes)
+        self.ids: dict[int, str] = {}
+        self.seqs: dict[int, WordSeq] = {}
+        self.order: dict[int, int] = {}  # slot -> position in the collection's order (ties)
+        self.alive = np.zeros(0, bool)
+        self.postings = _Runs()  # every key of every text that came, present or gone
+        self.gone = _Runs()  # the keys of the texts gone: postings minus gone = the present texts
+        self._next = 0
+        self._weights: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.slot)
+
+    def __contains__(self, text_id: str) -> bool:
+        return text_id in self.slot
+
+    def add(self, text: Text) -> int:
+        """Bring a text into the window (a text already there is replaced and keeps its place)."""
+        slot = self._next
+        self._next += 1
+        old = self.slot.get(text.id)
+        if old is not None:
+            self.order[slot] = self.order[old]
+            self._drop(old)
+        else:
+            self.order[slot] = slot
+        seq = word_seq(text.text, self.vocabulary)  # counts it in the vocabulary
+        self.slot[text.id], self.ids[slot], self.seqs[slot] = slot, text.id, seq
+        if slot >= len(self.alive):
+            self.alive = np.concatenate((self.alive, np.zeros(max(1024, len(self.alive)), bool)))
+        self.alive[slot] = True
+        keys = all_keys(seq, self.params.candidates.words)
+        self.postings.add(keys, np.full(len(keys), slot, np.int32))
+        self._weights = None
+        return slot
+
+    def remove(self, text_id: str) -> None:
+        slot = self.slot.get(text_id)
+        if slot is not None:
+            self._drop(slot)
+            if self.gone.size > self.postings.size // 2:
+                self._compact()
+
+    def _drop(self, slot: int) -> None:
+        seq = self.seqs.pop(slot)
+        del self.slot[self.ids.pop(slot)], self.order[slot]
+        self.alive[slot] = False
+        df = self.vocabulary.df
+        for i in np.unique(seq.ids).tolist():
+            df[i] -= 1
+        self.vocabulary.documents -= 1
+        keys = all_keys(seq, self.params.candidates.words)
+        self.gone.add(keys, np.full(len(keys), slot, np.int32))
+        self._weights = None
+
+    def _compact(self) -> None:
+        """Rebuild the index from the texts present once half its entries are of texts gone."""
+        self.postings, self.gone = _Runs(), _Runs()
+        if not self.seqs:
+            return
+        per = [all_keys(seq, self.params.candidates.words) for seq in self.seqs.values()]
+        slots = np.repeat(np.fromiter(self.seqs, np.int32, len(self.seqs)), [len(k) for k in per])
+        self.postings.add(np.concatenate(per), slots)
+
+    def weights(self) -> np.ndarray:
+        if self._weights is None:
+            self._weights = self.vocabulary.weights()
+        return self._weights
+
+    def candidates(self, slot: int) -> list[tuple[int, int]]:
+        """(slot, shared keys in the best window), best first, for texts over the threshold (candidates.py)."""
+        p = self.params.candidates
+        keys, pos = query_keys(self.seqs[slot], self.weights(), p)
+        if not len(keys):
+            return []
+        half = max(1, p.window // 2)
+        windows = int(pos.max()) // half + 2
+        uniq, inv = np.unique(keys, return_inverse=True)
+        # Keys by their rank among this text's keys: pair keys are too large to multiply by `windows`.
+        cell = np.sort(np.concatenate((inv * windows + pos // half, inv * windows + pos // half + 1)))
+        cell = cell[np.concatenate(([True], cell[1:] != cell[:-1]))]
+        k, win = cell // windows, cell % windows
+        live = self.postings.count(uniq) - self.gone.count(uniq)
+        usable = (live > 0) & (live <= p.max_df)  # keys held by many texts say nothing about who copied
+        keep = usable[k]
+        k, win = k[keep], win[keep]
+        if not len(k):
+            return []
+        found_win, found_slot = [], []
+        for run_keys, run_slots in self.postings.runs:
+            lo = np.searchsorted(run_keys, uniq, "left")
+            n = (np.searchsorted(run_keys, uniq, "right") - lo)[k]
+            total = int(n.sum())
+            if not total:
+                continue
+            first = np.repeat(lo[k] - np.concatenate(([0], np.cumsum(n)[:-1])), n)
+            found_slot.append(run_slots[np.arange(total) + first].astype(np.int64))
+            found_win.append(np.repeat(win, n))
+        if not found_slot:
+            return []
+        slots, wins = np.concatenate(found_slot), np.concatenate(found_win)
+        present = self.alive[slots]
+        size = np.int64(self._next)
+        cells, counts = np.unique(wins[present] * size + slots[present], return_counts=True)
+        hit = counts >= p.min_shared
+        best: dict[int, int] = {}
+        first_win: dict[int, int] = {}
+        for c, count in zip(cells[hit].tolist(), counts[hit].tolist(), strict=True):
+            s = c % self._next
+            if s not in best:
+                first_win[s] = c // self._next
+            best[s] = max(best.get(s, 0), count)
+        # SourceIndex's order: most shared keys, then the first window that hit, then collection order
+        return sorted(best.items(), key=lambda x: (-x[1], first_win[x[0]], self.order[x[0]]))
+
+    def align(self, source: int, target: int) -> list[Passage]:
+        return align(self.seqs[source], self.seqs[target], self.weights(), self.params.align)
+
+
 def read_texts(paths: Iterable[str | Path], errors: list[InputError] | None = None) -> Iterator[Text]:
     """The pages under `paths` as texts named by their uri (the file path for plain-text files), the text
     as read; unreadable inputs go to `errors` (or are skipped)."""

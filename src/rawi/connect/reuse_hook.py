@@ -24,10 +24,11 @@ import numpy as np
 from rawi.connect.align import Passage
 from rawi.connect.outlets import credit_name, is_agency, outlet_name, same_outlet
 from rawi.connect.provenance import ArticleRef, Attribution, attribute, provenance_params
-from rawi.connect.reuse import Collection, Matcher, ReuseParams, Text
+from rawi.connect.reuse import ReuseParams, Text, Window
 from rawi.model import Article
 from rawi.store.base import Store
 from rawi.store.records import ArticleSummary, ReuseLink, SearchFilters
+from rawi.store.sql import SqlStore
 
 DUPLICATE_COVER = 0.9  # share of both texts inside aligned passages that makes a pair a duplicate
 
@@ -45,9 +46,13 @@ class ReuseHook:
     window_days: int = 7
     params: ReuseParams = field(default_factory=provenance_params)
     known: dict[str, _Known] = field(default_factory=dict)  # the window: article id -> what provenance needs
+    window: Window = field(init=False)  # the same articles' words and candidate index, kept across batches
     loaded: tuple[date, date] | None = None  # the days of the store already in `known`
     _next: int = 0  # ingest order of the next new article
     _first: int = -1  # ingest order of the next article loaded from the store (listed newest first)
+
+    def __post_init__(self) -> None:
+        self.window = Window(self.params)
 
     def update(self, store: Store, article_ids: Sequence[str]) -> Mapping[str, int]:
         new = self._new(store, article_ids)
@@ -58,27 +63,50 @@ class ReuseHook:
             span = timedelta(days=self.window_days)
             self._load(store, min(days) - span, max(days) + span, {k.ref.id for k in new})
         for k in new:
-            self.known[k.ref.id] = k
-        links = self._links(new)
-        store.put_reuse_links(links)
+            self._keep(k)
+        links, targets = self._links(new)
+        stale = self._stale(store, links, targets)
+        if stale:
+            store.put_reuse_links(links, drop=stale)  # type: ignore[call-arg]  # SqlStore (see _stale)
+        else:
+            store.put_reuse_links(links)
         ids = {k.ref.id for k in new}
         added = sum(x.source_article in ids or x.target_article in ids for x in links)  # not the re-attributed
         if days:
             self._prune(max(days) - timedelta(days=self.window_days))
         for k in new:  # undated articles cannot be placed in a window: compared once, not kept
             if _day(k.ref.time) is None:
-                self.known.pop(k.ref.id, None)
-        return {"reuse links": added}
+                self._forget(k.ref.id)
+        counts = {"reuse links": added}
+        if stale:
+            counts["reuse links dropped"] = len(stale)
+        return counts
+
+    def _keep(self, k: _Known) -> None:
+        self.known[k.ref.id] = k  # an article already known keeps its place (and the window's order)
+        self.window.add(Text(k.ref.id, k.ref.text))
+
+    def _forget(self, article_id: str) -> None:
+        self.known.pop(article_id, None)
+        self.window.remove(article_id)
 
     # --- reading ---------------------------------------------------------------------------------------
 
     def _new(self, store: Store, article_ids: Sequence[str]) -> list[_Known]:
         out = []
-        for article in store.articles(article_ids):  # in ingest order
-            detail = store.get_article(article.id)
-            if detail is None:
+        articles = store.articles(article_ids)  # in ingest order
+        if isinstance(store, SqlStore):  # summaries in one query, not a full article page each
+            summaries = {}
+            for start in range(0, len(articles), 500):
+                summaries.update(store._summaries([a.id for a in articles[start : start + 500]]))
+        else:
+            details = {a.id: store.get_article(a.id) for a in articles}
+            summaries = {i: d.summary for i, d in details.items() if d is not None}
+        for article in articles:
+            summary = summaries.get(article.id)
+            if summary is None:
                 continue
-            out.append(_Known(stored_ref(article, detail.summary), article.page_id, self._next))
+            out.append(_Known(stored_ref(article, summary), article.page_id, self._next))
             self._next += 1
         return out
 
@@ -106,7 +134,7 @@ class ReuseHook:
                     if i not in stored:
                         continue
                     # listed newest (and last stored) first: counting down keeps ingest order on ties
-                    self.known[i] = _Known(stored_ref(stored[i], summary), stored[i].page_id, self._first)
+                    self._keep(_Known(stored_ref(stored[i], summary), stored[i].page_id, self._first))
                     self._first -= 1
                 offset += len(page.items)
                 if not page.items or offset >= page.total:
@@ -116,34 +144,61 @@ class ReuseHook:
         for i, k in list(self.known.items()):
             d = _day(k.ref.time)
             if d is not None and d < horizon:
-                del self.known[i]
+                self._forget(i)
         if self.loaded is not None and self.loaded[0] < horizon:
             self.loaded = (horizon, max(horizon, self.loaded[1]))
 
     # --- aligning --------------------------------------------------------------------------------------
 
-    def _links(self, new: list[_Known]) -> list[ReuseLink]:
-        items = list(self.known.values())
-        refs = [k.ref for k in items]
-        coll = Collection()
-        for r in refs:
-            coll.add(Text(r.id, r.text))
-        rank = _rank(items)
-        matcher = Matcher(coll, coll, self.params, ranks=rank)
-        at = {r.id: i for i, r in enumerate(refs)}
-        fresh = [at[k.ref.id] for k in new]
+    def _links(self, new: list[_Known]) -> tuple[list[ReuseLink], list[str]]:
+        """The links of the new articles and of the stored ones they precede (re-attributed), and the ids of
+        all those targets."""
+        w, p = self.window, self.params
+        key = {slot: _rank_key(self.known[i]) for i, slot in w.slot.items()}
+        found_for: dict[int, list[tuple[int, int]]] = {}
+
+        def candidates(slot: int) -> list[tuple[int, int]]:
+            if slot not in found_for:
+                found_for[slot] = w.candidates(slot)[: p.max_sources]
+            return found_for[slot]
+
+        fresh = [w.slot[k.ref.id] for k in new]
         # Targets: the new articles, and stored ones published after a new article they may reuse.
         targets = set(fresh)
         for n in fresh:
-            for si, _shared in matcher.index.candidates(coll.seqs[n])[: self.params.max_sources]:
-                if rank[si] > rank[n]:
-                    targets.add(si)
-        links = []
-        for ti in sorted(targets, key=lambda t: rank[t]):
-            found = [(si, ps) for si, ps in matcher.target(ti) if items[si].page_id != items[ti].page_id]
+            targets.update(si for si, _shared in candidates(n) if key[si] > key[n])
+        links: list[ReuseLink] = []
+        for ti in sorted(targets, key=key.__getitem__):
+            t = self.known[w.ids[ti]]
+            found = []
+            for si, _shared in candidates(ti):
+                if key[si] >= key[ti] or self.known[w.ids[si]].page_id == t.page_id:
+                    continue
+                passages = w.align(si, ti)
+                if passages:
+                    found.append((si, passages))
             if found:
-                links.extend(pair_links(refs, attribute(refs, ti, found, rank)))
-        return links
+                # provenance.attribute over the target and its sources alone (ranks among them)
+                local = [ti, *(si for si, _ in found)]
+                refs = [self.known[w.ids[i]].ref for i in local]
+                rank = np.empty(len(local), np.int64)
+                rank[sorted(range(len(local)), key=lambda n: key[local[n]])] = np.arange(len(local))
+                at = {i: n for n, i in enumerate(local)}
+                links.extend(pair_links(refs, attribute(refs, 0, [(at[si], ps) for si, ps in found], rank)))
+        return links, [w.ids[t] for t in targets]
+
+    def _stale(self, store: Store, links: list[ReuseLink], targets: list[str]) -> list[tuple[str, str]]:
+        """Stored links to these targets from earlier articles of the window that were not found again: a
+        target re-attributed (or replaced) has lost them, as a batch run over the same articles would."""
+        if not isinstance(store, SqlStore):
+            return []
+        now = {(x.source_article, x.target_article) for x in links}
+        out = []
+        for source, target in store.reuse_links_to(targets):
+            s, t = self.known.get(source), self.known.get(target)
+            if (source, target) not in now and s and t and s.ref.id in self.window and _rank_key(s) < _rank_key(t):
+                out.append((source, target))
+        return out
 
 
 def stored_ref(article: Article, summary: ArticleSummary) -> ArticleRef:
@@ -217,21 +272,10 @@ def _score(passages: list[Passage]) -> float:
     return round(sum(p.score * w for p, w in zip(passages, weights, strict=True)) / sum(weights), 4)
 
 
-def _rank(items: list[_Known]) -> np.ndarray:
-    """provenance._rank with ingest order before the id: undated last, agencies first on equal times."""
-    order = sorted(
-        range(len(items)),
-        key=lambda i: (
-            items[i].ref.time is None,
-            items[i].ref.time or "",
-            not (items[i].ref.outlet and is_agency(items[i].ref.outlet)),
-            items[i].order,
-            items[i].ref.id,
-        ),
-    )
-    rank = np.empty(len(items), np.int64)
-    rank[order] = np.arange(len(items))
-    return rank
+def _rank_key(k: _Known) -> tuple[bool, str, bool, int, str]:
+    """provenance._rank's order with ingest order before the id: undated last, agencies first on equal
+    times, then stored before."""
+    return (k.ref.time is None, k.ref.time or "", not (k.ref.outlet and is_agency(k.ref.outlet)), k.order, k.ref.id)
 
 
 def _day(time: str | None) -> date | None:

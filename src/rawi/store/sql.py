@@ -336,12 +336,16 @@ class SqlStore(Store):
 
     # --- written by corpus stages ------------------------------------------------------------------
 
-    def put_reuse_links(self, links: Iterable[ReuseLink]) -> int:
+    def put_reuse_links(self, links: Iterable[ReuseLink], *, drop: Sequence[tuple[str, str]] = ()) -> int:
+        """Insert or replace `links`; `drop` names (source, target) links that stopped applying, deleted in
+        the same transaction."""
         rows = [
             (x.source_article, x.target_article, x.kind, R.dumps(x.spans), bool(x.credited), float(x.score))
             for x in links
         ]
         with self._transaction():
+            if drop:
+                self._run_many("DELETE FROM reuse_links WHERE source_article = ? AND target_article = ?", list(drop))
             self._run_many(
                 "INSERT INTO reuse_links (source_article, target_article, kind, spans, credited, score) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_article, target_article) DO UPDATE SET "
@@ -349,6 +353,18 @@ class SqlStore(Store):
                 rows,
             )
         return len(rows)
+
+    def reuse_links_to(self, targets: Sequence[str]) -> list[tuple[str, str]]:
+        """(source, target) of the stored links to these target articles."""
+        out: list[tuple[str, str]] = []
+        for start in range(0, len(targets), 500):
+            part = list(targets[start : start + 500])
+            rows = self._all(
+                f"SELECT source_article, target_article FROM reuse_links WHERE target_article IN {_marks(len(part))}",
+                part,
+            )
+            out.extend((s, t) for s, t in rows)
+        return out
 
     def put_stories(self, stories: Iterable[StoryRecord]) -> int:
         items = list(stories)
