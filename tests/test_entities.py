@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import SHARED  # RAWI_SHARED or ../shared
 from rawi.annotate import conll
-from rawi.annotate.entities import annotate_entities, find_mentions, load_model
+from rawi.annotate.entities import annotate_entities, find_mentions, load_model, sentence_tokens
 from rawi.annotate.names import EntityRegistry, same_word, skeleton
 from rawi.commands.ner import ner_app
 from rawi.model import Article
@@ -196,6 +197,23 @@ def test_shipped_model_fits_its_training_data() -> None:
         pred += model.tag([rows[i].token for i in idx])
     f1 = conll.evaluate(gold, pred)["ALL"].f1
     assert f1 >= FIT_FLOOR, f"micro F1 {f1:.3f} on training sentences fell under {FIT_FLOOR}: a mismatched artefact?"
+
+
+@needs_shared
+def test_numpy_tagging_gives_crfsuites_tags() -> None:
+    """`NerModel.tag` decodes from the model file in numpy; crfsuite's own tagger is the reference, on
+    ANERcorp sentences, SaudiNewsNet sentences as `rawi analyze` cuts them, and runs longer than a chunk."""
+    rows = conll.read_rows(ANERCORP.read_text(encoding="utf-8").splitlines())
+    sents = [[rows[i].token for i in idx] for idx in conll.sentences(rows)[-1500:]]
+    day = sorted((SHARED / "corpus/saudinewsnet").glob("*.jsonl.gz"))[0]
+    with gzip.open(day, "rt", encoding="utf-8") as fh:
+        for line, _ in zip(fh, range(150), strict=False):
+            text = json.loads(line).get("content") or ""
+            sents += [[t.text for t in s] for s in sentence_tokens(text)]
+    sents += [[], ["بوتين"], ["وقال", "الرئيس", "الروسي", "فلاديمير", "بوتين", "في", "موسكو"] * 90]
+    model = load_model()
+    assert model.tag_sentences(sents) == [model.reference_tag(s) for s in sents]
+    assert [model.tag(s) for s in sents[-3:]] == [model.reference_tag(s) for s in sents[-3:]]
 
 
 def test_find_mentions_offsets() -> None:

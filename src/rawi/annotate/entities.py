@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import gzip
+import struct
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 
+import numpy as np
 import pycrfsuite
 
 from rawi.annotate.cues import cue_mentions
@@ -46,12 +48,119 @@ class RawMention:
     text: str
 
 
+class CrfWeights:
+    """The weights of a crfsuite model (the "lCRF" file python-crfsuite writes), read from the file itself,
+    so that tagging runs in numpy with crfsuite's own arithmetic: each token's label scores are summed
+    attribute by attribute in the order the features come, and Viterbi keeps the first best predecessor
+    and the first best last label, as crfsuite's crf1dc_viterbi does. The tags are crfsuite's
+    (tests/test_entities.py compares both on ANERcorp and SaudiNewsNet); the saving is crfsuite's cost of
+    turning every feature string of every token into an attribute id, which dominated tagging."""
+
+    def __init__(self, data: bytes) -> None:
+        head = struct.unpack_from("<4sI4sIIIIIIIII", data, 0)
+        magic, kind, n_labels, n_attrs = head[0], head[2], head[5], head[6]
+        off_features, off_labels, off_attrs = head[7], head[8], head[9]
+        if magic != b"lCRF" or kind != b"FOMC":
+            raise RawiError("the NER model is not a crfsuite CRF1d model; rebuild it with training/train_ner.py")
+        self.labels = _cqdb_strings(data, off_labels)
+        attrs = _cqdb_strings(data, off_attrs)
+        if len(self.labels) != n_labels or len(attrs) != n_attrs:
+            raise RawiError("the NER model file is damaged; rebuild it with training/train_ner.py")
+        self.attr_id = {a: i for i, a in enumerate(attrs)}
+        chunk, _, n_features = struct.unpack_from("<4sII", data, off_features)
+        if chunk != b"FEAT":
+            raise RawiError("the NER model file is damaged; rebuild it with training/train_ner.py")
+        layout = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
+        feats = np.frombuffer(data, dtype=layout, count=n_features, offset=off_features + 12)
+        state, trans = feats[feats["type"] == 0], feats[feats["type"] == 1]
+        # one row per attribute, and a last row of zeros that pads ragged feature lists (x + 0.0 == x)
+        self.weights = np.zeros((n_attrs + 1, n_labels))
+        self.weights[state["src"], state["dst"]] = state["weight"]
+        self.pad = n_attrs
+        self.trans = np.zeros((n_labels, n_labels))  # trans[i, j]: from label i to label j
+        self.trans[trans["src"], trans["dst"]] = trans["weight"]
+
+    def own_scores(self, ids: Sequence[int]) -> np.ndarray:
+        """Label scores of the first features of a token, summed in order from zero as crfsuite does."""
+        if not ids:
+            return np.zeros(len(self.labels))
+        return np.add.accumulate(self.weights[list(ids)], axis=0)[-1]
+
+    def decode(
+        self, own: Sequence[np.ndarray], flat: Sequence[int], counts: Sequence[int], lengths: Sequence[int]
+    ) -> list[list[str]]:
+        """Best label sequences of consecutive sentences (`lengths` tokens each), from each token's
+        own-feature scores and the ids of its further features, in order (`counts` of them per token,
+        one after the other in `flat`)."""
+        out: list[list[str]] = [[] for _ in lengths]
+        n = len(counts)
+        if not n:
+            return out
+        per_token = np.array(counts, dtype=np.intp)
+        ids = np.full((n, int(per_token.max())), self.pad, dtype=np.intp)
+        ids[np.arange(ids.shape[1]) < per_token[:, None]] = flat
+        parts = np.concatenate([np.stack(own)[:, None, :], self.weights[ids]], axis=1)
+        scores = np.add.accumulate(parts, axis=1)[:, -1]  # sequential: the very sums crfsuite makes
+        # Viterbi over all sentences at once, longest first, so that those still running are a prefix.
+        order = sorted((k for k in range(len(lengths)) if lengths[k]), key=lambda k: -lengths[k])
+        if not order:
+            return out
+        starts = np.cumsum([0, *lengths]).tolist()
+        longest, n_sent = lengths[order[0]], len(order)
+        state = np.zeros((longest, n_sent, len(self.labels)))
+        for s, k in enumerate(order):
+            state[: lengths[k], s] = scores[starts[k] : starts[k + 1]]
+        desc = np.array([lengths[k] for k in order])
+        running = np.searchsorted(-desc, -np.arange(longest)).tolist()  # how many are longer than t
+        alpha = state[0].copy()
+        back = np.zeros((longest, n_sent, len(self.labels)), dtype=np.intp)
+        for t in range(1, longest):
+            r = running[t]
+            cand = alpha[:r, :, None] + self.trans  # cand[s, i, j]: label i at t-1, then label j at t
+            back[t, :r] = cand.argmax(axis=1)  # the first best, as crfsuite's strict "<" keeps
+            np.add(cand.max(axis=1), state[t, :r], out=alpha[:r])
+        cur = alpha.argmax(axis=1)
+        best = np.zeros((n_sent, longest), dtype=np.intp)
+        rows = np.arange(n_sent)
+        best[:, longest - 1] = cur
+        for t in range(longest - 2, -1, -1):
+            r = running[t + 1]
+            cur[:r] = back[t + 1, rows[:r], cur[:r]]
+            best[: running[t], t] = cur[: running[t]]
+        labels = self.labels
+        for s, row in enumerate(best.tolist()):
+            out[order[s]] = [labels[i] for i in row[: desc[s]]]
+        return out
+
+
+def _cqdb_strings(data: bytes, offset: int) -> list[str]:
+    """The strings of a crfsuite constant quark database, by id (its backward array lists them in order)."""
+    chunk, _, _, _, n, back = struct.unpack_from("<4sIIIII", data, offset)
+    if chunk != b"CQDB":
+        raise RawiError("the NER model file is damaged; rebuild it with training/train_ner.py")
+    out = []
+    for i, rec in enumerate(struct.unpack_from(f"<{n}I", data, offset + back)):
+        rid, size = struct.unpack_from("<II", data, offset + rec)
+        if rid != i:
+            raise RawiError("the NER model file is damaged; rebuild it with training/train_ner.py")
+        start = offset + rec + 8
+        out.append(data[start : start + size - 1].decode("utf-8"))  # the key ends with a NUL
+    return out
+
+
+_TypeIds = tuple[str, np.ndarray, tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+
+
 class NerModel:
-    """The CRF tagger with its featurizer. Thread-safe: crfsuite taggers are not, so each thread gets one."""
+    """The CRF tagger with its featurizer. Tagging runs on `CrfWeights` (numpy, thread-safe); crfsuite's
+    own tagger (not thread-safe, so one per thread) stays as the reference it must agree with."""
 
     def __init__(self, model_bytes: bytes, res: Resources, names: dict[tuple[str, ...], str] | None = None) -> None:
         self._bytes = model_bytes
         self.featurizer = Featurizer(res)
+        self.crf = CrfWeights(model_bytes)
+        # A word type's features as attribute ids (~1 KB each, a tenth of their strings): cached widely.
+        self._type_ids = lru_cache(maxsize=100_000)(self._compute_type_ids)
         self._local = threading.local()
         self.names = names or {}  # names the training data types reliably (see `known_names`)
         self._name_lengths: dict[str, tuple[int, ...]] = {}
@@ -84,16 +193,94 @@ class NerModel:
             self._local.tagger = tagger
         return tagger
 
+    def reference_tag(self, tokens: Sequence[str]) -> list[str]:
+        """`tag` through crfsuite's own tagger and the featurizer's strings: what `tag` must equal."""
+        out: list[str] = []
+        for i in range(0, len(tokens), _MAX_SENTENCE):
+            out.extend(self._tagger().tag(self.featurizer.sentence(tokens[i : i + _MAX_SENTENCE])))
+        return out
+
     def tag(self, tokens: Sequence[str]) -> list[str]:
         """BIO tags (ANERcorp names) for one sentence of tokens."""
-        if not tokens:
-            return []
-        out: list[str] = []
-        tagger = self._tagger()
-        for i in range(0, len(tokens), _MAX_SENTENCE):
-            chunk = tokens[i : i + _MAX_SENTENCE]
-            out.extend(tagger.tag(self.featurizer.sentence(chunk)))
+        return self.tag_sentences([tokens])[0]
+
+    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO tags for each sentence; one numpy pass over them all (an article's sentences, say)."""
+        own: list[np.ndarray] = []
+        flat: list[int] = []
+        counts: list[int] = []
+        lengths: list[int] = []
+        for tokens in sentences:
+            for i in range(0, len(tokens), _MAX_SENTENCE):  # longer runs are cut, each tagged alone
+                chunk = tokens[i : i + _MAX_SENTENCE]
+                self._features(chunk, own, flat, counts)
+                lengths.append(len(chunk))
+        tagged = self.crf.decode(own, flat, counts, lengths)
+        out: list[list[str]] = []
+        k = 0
+        for tokens in sentences:
+            tags: list[str] = []
+            for _ in range(0, len(tokens), _MAX_SENTENCE):
+                tags += tagged[k]
+                k += 1
+            out.append(tags)
         return out
+
+    def _compute_type_ids(self, word: str) -> _TypeIds:
+        mf, own, m2, m1, p1, p2 = self.featurizer.type_features(word)
+        ids = self.crf.attr_id
+        own_ids = [ids[f] for f in own if f in ids]  # crfsuite skips attributes the model does not know
+        return (
+            mf,
+            self.crf.own_scores(own_ids),
+            tuple(ids[f] for f in m2 if f in ids),
+            tuple(ids[f] for f in m1 if f in ids),
+            tuple(ids[f] for f in p1 if f in ids),
+            tuple(ids[f] for f in p2 if f in ids),
+        )
+
+    def _features(self, tokens: Sequence[str], own: list[np.ndarray], flat: list[int], counts: list[int]) -> None:
+        """Append each token's own-feature scores and the ids of its other features, in the order of
+        `Featurizer.sentence` (which training uses): context words, bigrams, gazetteer phrases."""
+        types = [self._type_ids(t) for t in tokens]
+        n = len(types)
+        forms = [t[0] for t in types]
+        ptags = self.featurizer._phrase_tags(forms) if self.featurizer.res.phrases else [None] * n
+        ids = self.crf.attr_id
+        get = ids.get
+        bos2, bos, eos, eos2 = (tuple(ids[f] for f in (b,) if f in ids) for b in ("-2BOS", "BOS", "EOS", "+2EOS"))
+        # the bigram of tokens i, i+1 is feature "bg+=" of token i and "bg-=" of token i+1
+        pairs = [forms[i] + "|" + forms[i + 1] for i in range(n - 1)]
+        bg_next = [get("bg+=" + p) for p in pairs]
+        bg_prev = [get("bg-=" + p) for p in pairs]
+        for i in range(n):
+            own.append(types[i][1])
+            before = len(flat)
+            flat += types[i - 2][2] if i >= 2 else bos2
+            if i >= 1:
+                flat += types[i - 1][3]
+                if (x := bg_prev[i - 1]) is not None:
+                    flat.append(x)
+            else:
+                flat += bos
+            if i + 1 < n:
+                flat += types[i + 1][4]
+                if (x := bg_next[i]) is not None:
+                    flat.append(x)
+            else:
+                flat += eos
+            flat += types[i + 2][5] if i + 2 < n else eos2
+            ph = ptags[i]
+            if ph:
+                if (x := get("ph=" + ph)) is not None:
+                    flat.append(x)
+                nxt = ptags[i + 1] if i + 1 < n else None
+                if nxt and nxt[0] == "I" and (x := get("ph+1=" + nxt)) is not None:
+                    flat.append(x)
+            prev = ptags[i - 1] if i else None
+            if prev and (x := get("ph-1=" + prev)) is not None:
+                flat.append(x)
+            counts.append(len(flat) - before)
 
 
 def tag_document(model: NerModel, sentences: Sequence[Sequence[str]], window: int = DOC_WINDOW) -> list[list[str]]:
@@ -103,7 +290,7 @@ def tag_document(model: NerModel, sentences: Sequence[Sequence[str]], window: in
     has no document boundaries, so nearby sentences stand for the document. `known_names` runs first. On
     the dev split the two passes add 2.7 F1 to the CRF alone (0.722 → 0.748, bench/results/ner.json)."""
     forms = [[_form(t) for t in s] for s in sentences]
-    first = [known_names(model, model.tag(s), f) for s, f in zip(sentences, forms, strict=True)]
+    first = [known_names(model, t, f) for t, f in zip(model.tag_sentences(sentences), forms, strict=True)]
     return propagate(first, forms, window)
 
 

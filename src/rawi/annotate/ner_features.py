@@ -136,6 +136,11 @@ class Featurizer:
         # Each entry holds ~30 feature strings (~3 KB): 200k entries grew a worker past 1 GB on SaudiNewsNet.
         # 20k word types already cover most running tokens (Zipf), so the hit rate barely moves.
         self._type = lru_cache(maxsize=20_000)(self._type_features)
+        self._phrase_starts = lru_cache(maxsize=100_000)(self._starts_of)
+
+    def type_features(self, word: str) -> tuple[str, list[str], list[str], list[str], list[str], list[str]]:
+        """Features of one word type, uncached: (matching form, own, seen at -2, at -1, at +1, at +2)."""
+        return self._type_features(word)
 
     def _lookup_clusters(self, form: str) -> tuple[str, ...] | None:
         c = self.res.clusters.get(form)
@@ -205,12 +210,12 @@ class Featurizer:
         """Longest-match gazetteer phrases over the sentence, as B-/I- tags per token. Only the lengths
         that phrases starting with a word have are tried, which keeps this linear in practice."""
         tags: list[str | None] = [None] * len(forms)
-        phrases, lengths = self.res.phrases, self.res.phrase_lengths
+        phrases, starts = self.res.phrases, self._phrase_starts
         i = 0
         while i < len(forms):
             best_n, best = 0, None
-            for first in (forms[i], *_stems(forms[i])):
-                for n in lengths.get(first, ()):
+            for first, lengths in starts(forms[i]):
+                for n in lengths:
                     if n <= best_n or i + n > len(forms):
                         continue
                     classes = phrases.get((first, *forms[i + 1 : i + n]))
@@ -226,6 +231,12 @@ class Featurizer:
             else:
                 i += 1
         return tags
+
+    def _starts_of(self, form: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """The forms of a word (itself, then without clitics) that begin gazetteer phrases, with their
+        phrases' lengths: most words begin none, and then `_phrase_tags` moves on at once."""
+        lengths = self.res.phrase_lengths
+        return tuple((first, lengths[first]) for first in (form, *_stems(form)) if first in lengths)
 
     def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
         types = [self._type(t) for t in tokens]
