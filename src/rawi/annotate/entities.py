@@ -80,56 +80,48 @@ class CrfWeights:
         self.trans = np.zeros((n_labels, n_labels))  # trans[i, j]: from label i to label j
         self.trans[trans["src"], trans["dst"]] = trans["weight"]
 
-    def own_scores(self, ids: Sequence[int]) -> np.ndarray:
-        """Label scores of the first features of a token, summed in order from zero as crfsuite does."""
-        if not ids:
-            return np.zeros(len(self.labels))
-        return np.add.accumulate(self.weights[list(ids)], axis=0)[-1]
-
-    def decode(
-        self, own: Sequence[np.ndarray], flat: Sequence[int], counts: Sequence[int], lengths: Sequence[int]
-    ) -> list[list[str]]:
-        """Best label sequences of consecutive sentences (`lengths` tokens each), from each token's
-        own-feature scores and the ids of its further features, in order (`counts` of them per token,
-        one after the other in `flat`)."""
+    def decode(self, flat: Sequence[int], counts: Sequence[int], lengths: Sequence[int]) -> list[list[str]]:
+        """Best label sequences of consecutive sentences (`lengths` tokens each) from the attribute ids of
+        each token's features, in order (`counts` of them per token, one token after the other in `flat`)."""
         out: list[list[str]] = [[] for _ in lengths]
         n = len(counts)
         if not n:
             return out
+        # ids[k, i]: the k-th feature of token i, padded with the row of zeros
         per_token = np.array(counts, dtype=np.intp)
-        ids = np.full((n, int(per_token.max())), self.pad, dtype=np.intp)
-        ids[np.arange(ids.shape[1]) < per_token[:, None]] = flat
-        parts = np.concatenate([np.stack(own)[:, None, :], self.weights[ids]], axis=1)
-        scores = np.add.accumulate(parts, axis=1)[:, -1]  # sequential: the very sums crfsuite makes
+        token = np.repeat(np.arange(n), per_token)
+        k = np.arange(len(flat)) - np.repeat(np.cumsum(per_token) - per_token, per_token)
+        ids = np.full((int(per_token.max()), n), self.pad, dtype=np.intp)
+        ids[k, token] = np.fromiter(flat, dtype=np.intp, count=len(flat))
+        n_labels = len(self.labels)
+        scores = np.zeros((n, n_labels))
+        for row in np.take(self.weights, ids, axis=0):  # one feature at a time: crfsuite's sums, in its order
+            scores += row
         # Viterbi over all sentences at once, longest first, so that those still running are a prefix.
-        order = sorted((k for k in range(len(lengths)) if lengths[k]), key=lambda k: -lengths[k])
+        order = sorted((s for s in range(len(lengths)) if lengths[s]), key=lambda s: -lengths[s])
         if not order:
             return out
         starts = np.cumsum([0, *lengths]).tolist()
         longest, n_sent = lengths[order[0]], len(order)
-        state = np.zeros((longest, n_sent, len(self.labels)))
+        state = np.zeros((longest, n_sent, n_labels))
         for s, k in enumerate(order):
             state[: lengths[k], s] = scores[starts[k] : starts[k + 1]]
-        desc = np.array([lengths[k] for k in order])
-        running = np.searchsorted(-desc, -np.arange(longest)).tolist()  # how many are longer than t
+        desc = [lengths[k] for k in order]
+        running = np.searchsorted(-np.array(desc), -np.arange(longest)).tolist()  # how many are longer than t
         alpha = state[0].copy()
-        back = np.zeros((longest, n_sent, len(self.labels)), dtype=np.intp)
+        back: list[list[list[int]]] = [[]]  # back[t][s][j]: the best label at t-1 before label j at t
         for t in range(1, longest):
             r = running[t]
             cand = alpha[:r, :, None] + self.trans  # cand[s, i, j]: label i at t-1, then label j at t
-            back[t, :r] = cand.argmax(axis=1)  # the first best, as crfsuite's strict "<" keeps
+            back.append(cand.argmax(axis=1).tolist())  # the first best, as crfsuite's strict "<" keeps
             np.add(cand.max(axis=1), state[t, :r], out=alpha[:r])
-        cur = alpha.argmax(axis=1)
-        best = np.zeros((n_sent, longest), dtype=np.intp)
-        rows = np.arange(n_sent)
-        best[:, longest - 1] = cur
-        for t in range(longest - 2, -1, -1):
-            r = running[t + 1]
-            cur[:r] = back[t + 1, rows[:r], cur[:r]]
-            best[: running[t], t] = cur[: running[t]]
         labels = self.labels
-        for s, row in enumerate(best.tolist()):
-            out[order[s]] = [labels[i] for i in row[: desc[s]]]
+        for s, j in enumerate(alpha.argmax(axis=1).tolist()):
+            path = [j]
+            for t in range(desc[s] - 1, 0, -1):
+                j = back[t][s][j]
+                path.append(j)
+            out[order[s]] = [labels[i] for i in reversed(path)]
         return out
 
 
@@ -148,7 +140,7 @@ def _cqdb_strings(data: bytes, offset: int) -> list[str]:
     return out
 
 
-_TypeIds = tuple[str, np.ndarray, tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+_TypeIds = tuple[str, list[int], list[int], list[int], list[int], list[int]]
 
 
 class NerModel:
@@ -159,7 +151,7 @@ class NerModel:
         self._bytes = model_bytes
         self.featurizer = Featurizer(res)
         self.crf = CrfWeights(model_bytes)
-        # A word type's features as attribute ids (~1 KB each, a tenth of their strings): cached widely.
+        # A word type's features as attribute ids (~0.5 KB each, a sixth of their strings): cached widely.
         self._type_ids = lru_cache(maxsize=100_000)(self._compute_type_ids)
         self._local = threading.local()
         self.names = names or {}  # names the training data types reliably (see `known_names`)
@@ -206,16 +198,15 @@ class NerModel:
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO tags for each sentence; one numpy pass over them all (an article's sentences, say)."""
-        own: list[np.ndarray] = []
         flat: list[int] = []
         counts: list[int] = []
         lengths: list[int] = []
         for tokens in sentences:
             for i in range(0, len(tokens), _MAX_SENTENCE):  # longer runs are cut, each tagged alone
                 chunk = tokens[i : i + _MAX_SENTENCE]
-                self._features(chunk, own, flat, counts)
+                self._features(chunk, flat, counts)
                 lengths.append(len(chunk))
-        tagged = self.crf.decode(own, flat, counts, lengths)
+        tagged = self.crf.decode(flat, counts, lengths)
         out: list[list[str]] = []
         k = 0
         for tokens in sentences:
@@ -227,21 +218,15 @@ class NerModel:
         return out
 
     def _compute_type_ids(self, word: str) -> _TypeIds:
-        mf, own, m2, m1, p1, p2 = self.featurizer.type_features(word)
-        ids = self.crf.attr_id
-        own_ids = [ids[f] for f in own if f in ids]  # crfsuite skips attributes the model does not know
-        return (
-            mf,
-            self.crf.own_scores(own_ids),
-            tuple(ids[f] for f in m2 if f in ids),
-            tuple(ids[f] for f in m1 if f in ids),
-            tuple(ids[f] for f in p1 if f in ids),
-            tuple(ids[f] for f in p2 if f in ids),
-        )
+        mf, *groups = self.featurizer.type_features(word)
+        get = self.crf.attr_id.get
+        # crfsuite skips the attributes its model does not know
+        own, m2, m1, p1, p2 = ([x for f in g if (x := get(f)) is not None] for g in groups)
+        return mf, own, m2, m1, p1, p2
 
-    def _features(self, tokens: Sequence[str], own: list[np.ndarray], flat: list[int], counts: list[int]) -> None:
-        """Append each token's own-feature scores and the ids of its other features, in the order of
-        `Featurizer.sentence` (which training uses): context words, bigrams, gazetteer phrases."""
+    def _features(self, tokens: Sequence[str], flat: list[int], counts: list[int]) -> None:
+        """Append the attribute ids of each token's features, in the order of `Featurizer.sentence` (which
+        training uses): its own, context words, bigrams, gazetteer phrases."""
         types = [self._type_ids(t) for t in tokens]
         n = len(types)
         forms = [t[0] for t in types]
@@ -254,8 +239,8 @@ class NerModel:
         bg_next = [get("bg+=" + p) for p in pairs]
         bg_prev = [get("bg-=" + p) for p in pairs]
         for i in range(n):
-            own.append(types[i][1])
             before = len(flat)
+            flat += types[i][1]
             flat += types[i - 2][2] if i >= 2 else bos2
             if i >= 1:
                 flat += types[i - 1][3]
