@@ -326,30 +326,52 @@ def propagate(
             if typ == "PERS" and b - a >= 2 and len(s[b - 1]) > 2 and rank(s[b - 1]) >= _PROPAGATE_RANK:
                 names.setdefault(name_key(s[b - 1 : b]), typ)  # the surname alone names the person later on
         found.append(names)
+    # Where each name was found (sentence, type), in sentence order, and the lengths of the names that
+    # begin with each word: a sentence's votes are read from its window instead of recounting the window.
+    seen: dict[tuple[str, ...], tuple[list[int], list[str]]] = {}
+    lengths: dict[str, set[int]] = {}
+    for sj, names in enumerate(found):
+        for key, typ in names.items():
+            where, types = seen.setdefault(key, ([], []))
+            where.append(sj)
+            types.append(typ)
+            lengths.setdefault(key[0], set()).add(len(key))
+    longest_in = [max(map(len, names), default=0) for names in found]
+
+    def votes_near(key: tuple[str, ...], lo: int, hi: int) -> Counter[str] | None:
+        # the types the name has in sentences lo..hi, counted in sentence order (ties go to the first seen)
+        hit = seen.get(key)
+        if hit is None:
+            return None
+        where, types = hit
+        a, b = bisect.bisect_left(where, lo), bisect.bisect_right(where, hi)
+        return Counter(types[a:b]) if a < b else None
+
     out = [list(t) for t in first]
     for si, s in enumerate(forms):
-        near: dict[tuple[str, ...], Counter[str]] = {}
-        for sj in range(max(0, si - window), min(len(forms), si + window + 1)):
-            for key, typ in found[sj].items():
-                near.setdefault(key, Counter())[typ] += 1
-        if not near:
-            continue
+        lo, hi = max(0, si - window), min(len(forms), si + window + 1) - 1
+        longest = max(longest_in[lo : hi + 1], default=0)
+        if not longest:
+            continue  # no name nearby
         tags = out[si]
         for a, b, typ in bio_to_spans(tags):  # one type per name: the nearby majority wins
-            votes = near.get((_bare(s[a]), *s[a + 1 : b]))
+            votes = votes_near((_bare(s[a]), *s[a + 1 : b]), lo, hi)
             if votes:
                 best, n_best = votes.most_common(1)[0]
                 if best != typ and n_best > votes[typ]:
                     tags[a:b] = ["B-" + best] + ["I-" + best] * (b - a - 1)
-        longest = max(len(k) for k in near)
+        free = [0] * (len(s) + 1)  # free[i]: how many tags from i on are "O"
+        for i in range(len(s) - 1, -1, -1):
+            free[i] = free[i + 1] + 1 if tags[i] == "O" else 0
         i = 0
         while i < len(s):
             hit = 0
-            if tags[i] == "O":
-                for n in range(min(longest, len(s) - i), 0, -1):
-                    if any(t != "O" for t in tags[i : i + n]):
+            sizes = lengths.get(_bare(s[i])) if free[i] else None
+            if sizes:
+                for n in range(min(longest, len(s) - i, free[i]), 0, -1):
+                    if n not in sizes:
                         continue
-                    votes = near.get((_bare(s[i]), *s[i + 1 : i + n]))
+                    votes = votes_near((_bare(s[i]), *s[i + 1 : i + n]), lo, hi)
                     if votes:
                         typ = votes.most_common(1)[0][0]
                         tags[i : i + n] = ["B-" + typ] + ["I-" + typ] * (n - 1)
