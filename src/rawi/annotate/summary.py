@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,20 +54,22 @@ class Sentence:
 
 
 def sentences(article: Article, limit: int | None = None) -> list[Sentence]:
-    """The article's first `limit` candidate summary sentences, in order (fragments, boilerplate left out)."""
+    """The article's first `limit` candidate summary sentences, in order (fragments, boilerplate left out).
+    Sentences never cross a paragraph break, so paragraphs are split one at a time and reading stops at
+    `limit` (a story summary reads only the leads of its articles)."""
     out: list[Sentence] = []
-    text = article.text
-    for span in split_sentences(text):
-        s = text[span.start : span.end].strip()
-        words = s.split()
-        if not MIN_WORDS <= len(words) <= MAX_WORDS or _BOILERPLATE.search(s):
-            continue
-        terms = Counter(stems(s))
-        if len(terms) < 3:
-            continue
-        out.append(Sentence(s, article.id, len(out), terms))
-        if limit is not None and len(out) >= limit:
-            break
+    for para in article.paragraphs:
+        for span in split_sentences(para):
+            s = para[span.start : span.end].strip()
+            words = s.split()
+            if not MIN_WORDS <= len(words) <= MAX_WORDS or _BOILERPLATE.search(s):
+                continue
+            terms = Counter(stems(s))
+            if len(terms) < 3:
+                continue
+            out.append(Sentence(s, article.id, len(out), terms))
+            if limit is not None and len(out) >= limit:
+                return out
     return out
 
 
@@ -110,9 +112,18 @@ def annotate_summary(article: Article) -> Article:
     return article
 
 
-def summarize_story(articles: Sequence[Article], n: int = 3) -> list[tuple[str, str | None]]:
-    """Up to `n` (sentence, article id) pairs telling the story, the most central first."""
-    cands = [s for a in articles for s in sentences(a, LEAD_SENTENCES)]
+def lead_sentences(article: Article) -> list[Sentence]:
+    """The candidate sentences a story summary reads of one article (its first LEAD_SENTENCES)."""
+    return sentences(article, LEAD_SENTENCES)
+
+
+def summarize_story(
+    articles: Sequence[Article], n: int = 3, leads: Mapping[str, Sequence[Sentence]] | None = None
+) -> list[tuple[str, str | None]]:
+    """Up to `n` (sentence, article id) pairs telling the story, the most central first. `leads` holds
+    articles' `lead_sentences` already computed (by the reading workers), by article id."""
+    leads = leads or {}
+    cands = [s for a in articles for s in (leads[a.id] if a.id in leads else lead_sentences(a))]
     if not cands:
         return []
     df: Counter[str] = Counter()

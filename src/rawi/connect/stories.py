@@ -148,7 +148,8 @@ def build_stories(
 def describe(docs: Sequence[StoryDoc], articles: Mapping[str, Article], sid: str | None = None) -> Story:
     """A story's title, summary, outlets, entities and timeline from its documents (in time order)."""
     members = [articles[d.id] for d in docs if d.id in articles]
-    summary = [{"text": t, "article_id": aid} for t, aid in summarize_story(members)]
+    leads = {d.id: d.extra["leads"] for d in docs if "leads" in d.extra}
+    summary = [{"text": t, "article_id": aid} for t, aid in summarize_story(members, leads=leads)]
     times = [d.time for d in docs if d.time]
     outlets = Counter(d.outlet for d in docs if d.outlet)
     entities: Counter[str] = Counter()

@@ -30,7 +30,7 @@ from scipy import sparse
 from rawi.connect.story_features import StoryDoc
 from rawi.connect.story_vectors import DocVectors, VectorParams, vectors
 
-_BLOCK = 256  # articles whose window cosines are computed in one sparse product
+_BLOCK = 512  # articles whose window cosines are computed in one sparse product
 _MIN_COSINE = 0.03  # article-to-article cosines below this are dropped: noise, and most of the work
 
 
@@ -122,7 +122,7 @@ def assign(
     group_story: dict[str, int] = {}
     preset = preset or {}
     preset_story: dict[str, int] = {}
-    full, distinct = v.full, v.distinct
+    full, distinct = _compact(v.full, v.distinct)
     for a in range(0, n, _BLOCK):
         b = min(n, a + _BLOCK)
         start = int(lo[a:b].min())
@@ -147,6 +147,17 @@ def assign(
             _join(s, i, d, row, times, story_of, state, v, emb)
     labels = {s: label for label, s in preset_story.items()}
     return Assignment(order, story_of, state.members, labels)
+
+
+def _compact(*ms: sparse.csr_matrix) -> list[sparse.csr_matrix]:
+    """The matrices with only the columns some document uses (a term in one document has no weight): the
+    products below transpose a window per block, at a cost that grows with the number of columns."""
+    used = np.zeros(ms[0].shape[1], bool)
+    for m in ms:
+        used[m.indices] = True
+    column = np.cumsum(used) - 1
+    width = max(int(used.sum()), 1)
+    return [sparse.csr_matrix((m.data, column[m.indices], m.indptr), shape=(m.shape[0], width)) for m in ms]
 
 
 def _product(m: sparse.csr_matrix, a: int, b: int, start: int) -> sparse.csr_matrix:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from rawi.annotate.summary import lead_sentences
 from rawi.connect.parallel import file_tasks, run_tasks
 from rawi.connect.story_features import StoryDoc, story_doc
 from rawi.errors import InputError
@@ -24,7 +25,9 @@ def page_articles(page: Page) -> list[tuple[StoryDoc, Article]]:
         if not art.paragraphs:
             continue
         time = art.published or page.published or page.fetched
-        out.append((story_doc(art, uri=page.uri, outlet=page.outlet, time=time), art))
+        doc = story_doc(art, uri=page.uri, outlet=page.outlet, time=time)
+        doc.extra["leads"] = lead_sentences(art)  # here, on the worker processes, not in `describe`
+        out.append((doc, art))
     return out
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -43,21 +44,32 @@ class VectorParams:
 class DocVectors:
     """Unit TF-IDF vectors per document (rows, in the order of the documents given)."""
 
-    terms: list[str]  # term id -> stem
+    terms: list[str]  # term id -> stem (unigrams; ids from len(terms) on are bigrams)
+    bigrams: np.ndarray  # bigram id - len(terms) -> first * len(terms) + second
     full: sparse.csr_matrix  # documents x terms
     distinct: sparse.csr_matrix  # the same on distinctive terms (template phrases left out)
     template_share: np.ndarray  # per document: share of its TF-IDF mass inside template phrases
     df: np.ndarray  # term id -> documents containing it
     template_phrases: int
 
+    def term(self, i: int) -> str:
+        """The stem, or the two stems, that column i counts."""
+        v = len(self.terms)
+        if i < v:
+            return self.terms[i]
+        k = int(self.bigrams[i - v])
+        return f"{self.terms[k // v]} {self.terms[k % v]}"
+
 
 def vectors(docs: Sequence[StoryDoc], params: VectorParams | None = None) -> DocVectors:
     p = params or VectorParams()
     n = len(docs)
-    vocab: dict[str, int] = {}
-    ids = np.fromiter(
-        (vocab.setdefault(t, len(vocab)) for d in docs for t in d.tokens), np.int64, sum(len(d.tokens) for d in docs)
-    )
+    flat = list(chain.from_iterable(d.tokens for d in docs))
+    # term ids in order of first occurrence; dict.fromkeys and map run in C (a per-token genexpr does not)
+    terms = list(dict.fromkeys(flat))
+    index = {t: i for i, t in enumerate(terms)}
+    ids = np.fromiter(map(index.__getitem__, flat), np.int64, len(flat))
+    del flat
     lengths = np.fromiter((len(d.tokens) for d in docs), np.int64, n)
     doc_of = np.repeat(np.arange(n), lengths)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if n else np.zeros(0, np.int64)
@@ -70,14 +82,13 @@ def vectors(docs: Sequence[StoryDoc], params: VectorParams | None = None) -> Doc
     if furniture.any():  # an outlet's inline share bar or sign-off says nothing about any story: drop it
         keep = ~furniture
         ids, doc_of, weight, covered = ids[keep], doc_of[keep], weight[keep], covered[keep]
-    terms = [""] * len(vocab)
-    for t, i in vocab.items():
-        terms[i] = t
+    bigrams = np.zeros(0, np.int64)
     if p.bigrams:
-        ids, doc_of, weight, covered, terms = _with_bigrams(ids, doc_of, weight, covered, terms)
-    v = len(terms)
-    pair = _sorted_unique(doc_of * max(v, 1) + ids)
-    df = np.bincount(pair % max(v, 1), minlength=v) if v else np.zeros(0, np.int64)
+        ids, doc_of, weight, covered, bigrams = _with_bigrams(ids, doc_of, weight, covered, len(terms))
+    v = len(terms) + len(bigrams)
+    tf = _term_counts(doc_of, ids, weight, n, v)
+    df = np.bincount(tf.indices, minlength=v)
+    pair = _pair_keys(tf, v)  # sorted: CSR rows in order, columns sorted within a row
     idf = np.log((n + 1) / (df + 1.0))
     idf[df < 2] = 0.0  # a term in one document matches nothing; it would only dilute that document's vector
     if n >= p.min_df_docs:
@@ -85,29 +96,44 @@ def vectors(docs: Sequence[StoryDoc], params: VectorParams | None = None) -> Doc
 
     day = np.array([_day(d.time) for d in docs], np.int64)
     boost = _burst(pair, v, day, df, p) if p.burst_floor is not None else None
-    full = _unit_vectors(doc_of, ids, weight, idf, n, v, pair, boost)
-    distinct = _unit_vectors(doc_of[~covered], ids[~covered], weight[~covered], idf, n, v, pair, boost)
+    full = _unit_vectors(tf, idf, pair, boost)
+    dtf = _term_counts(doc_of[~covered], ids[~covered], weight[~covered], n, v)
+    distinct = _unit_vectors(dtf, idf, pair, boost)
     share = _template_share(doc_of, ids, weight, idf, covered, n)
-    return DocVectors(terms, full, distinct, share, df, phrases)
+    return DocVectors(terms, bigrams, full, distinct, share, df, phrases)
+
+
+def _term_counts(doc_of: np.ndarray, ids: np.ndarray, weight: np.ndarray, n: int, v: int) -> sparse.csr_matrix:
+    """Documents x terms, the summed token weights: a COO -> CSR conversion sums repeats in linear time (a
+    sort of millions of (document, term) keys took seconds)."""
+    m = sparse.csr_matrix((weight, (doc_of, ids)), shape=(n, max(v, 1)))
+    m.sum_duplicates()
+    return m
+
+
+def _pair_keys(m: sparse.csr_matrix, v: int) -> np.ndarray:
+    """document * v + term of each stored entry, in storage order."""
+    doc = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
+    return doc * max(v, 1) + m.indices.astype(np.int64)
 
 
 def _with_bigrams(
-    ids: np.ndarray, doc_of: np.ndarray, weight: np.ndarray, covered: np.ndarray, terms: list[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """The tokens plus one token per pair of adjacent stems in a document (ids after the unigrams')."""
-    v = max(len(terms), 1)
+    ids: np.ndarray, doc_of: np.ndarray, weight: np.ndarray, covered: np.ndarray, v: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The tokens plus one token per pair of adjacent stems in a document (ids after the unigrams'), and the
+    bigram keys (first * v + second) by bigram id."""
+    v = max(v, 1)
     same = doc_of[:-1] == doc_of[1:]
     key = ids[:-1][same] * v + ids[1:][same]
     if not len(key):
-        return ids, doc_of, weight, covered, terms
+        return ids, doc_of, weight, covered, np.zeros(0, np.int64)
     uniq, inverse = np.unique(key, return_inverse=True)
-    bigram_terms = [terms[k // v] + " " + terms[k % v] for k in uniq.tolist()]
     return (
-        np.concatenate([ids, inverse + len(terms)]),
+        np.concatenate([ids, inverse + v]),
         np.concatenate([doc_of, doc_of[:-1][same]]),
         np.concatenate([weight, np.minimum(weight[:-1], weight[1:])[same]]),
         np.concatenate([covered, (covered[:-1] | covered[1:])[same]]),
-        terms + bigram_terms,
+        uniq,
     )
 
 
@@ -259,30 +285,24 @@ def _burst(pair: np.ndarray, v: int, day: np.ndarray, df: np.ndarray, p: VectorP
 
 
 def _unit_vectors(
-    doc_of: np.ndarray,
-    ids: np.ndarray,
-    weight: np.ndarray,
-    idf: np.ndarray,
-    n: int,
-    v: int,
-    pair: np.ndarray,
-    boost: np.ndarray | None,
+    tf: sparse.csr_matrix, idf: np.ndarray, pair: np.ndarray, boost: np.ndarray | None
 ) -> sparse.csr_matrix:
-    """Per document: (1 + log tf) * idf (* burst) over its terms, L2-normalized; zero-weight terms left out."""
-    if not len(ids):
+    """Per document: (1 + log tf) * idf (* burst) over its terms, L2-normalized; zero-weight terms left out.
+    `pair` and `boost` are the keys and burst factors of every (document, term) pair of the collection."""
+    n, v = tf.shape
+    if not tf.nnz:
         return sparse.csr_matrix((n, v), dtype=np.float32)
-    keys, inverse = np.unique(doc_of * max(v, 1) + ids, return_inverse=True)
-    tf = np.bincount(inverse, weights=weight)
-    doc, term = keys // max(v, 1), keys % max(v, 1)
-    w = (1.0 + np.log(tf)) * idf[term]
+    doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(tf.indptr))
+    term = tf.indices.astype(np.int64)
+    w = (1.0 + np.log(tf.data)) * idf[term]
     if boost is not None:
-        w = w * boost[np.searchsorted(pair, keys)]
+        w = w * boost[np.searchsorted(pair, doc * v + term)]
     keep = w > 0
     doc, term, w = doc[keep], term[keep], w[keep]
     norms = np.sqrt(np.bincount(doc, weights=w * w, minlength=n))
     w = w / norms[doc]
     indptr = np.searchsorted(doc, np.arange(n + 1))
-    return sparse.csr_matrix((w.astype(np.float32), term.astype(np.int32), indptr), shape=(n, max(v, 1)))
+    return sparse.csr_matrix((w.astype(np.float32), term.astype(np.int32), indptr), shape=(n, v))
 
 
 def _template_share(
