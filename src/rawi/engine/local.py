@@ -3,8 +3,10 @@ in this process or on a pool of worker processes (results in input order either 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from rawi.annotate.pipeline import Annotator, annotate, default_annotators
 from rawi.engine.pool import OrderedPool
@@ -58,6 +60,27 @@ def failed_page(page: Page, reason: str) -> PageFailure:
     return PageFailure(page.uri, page.id, "worker", reason)
 
 
+Prepare = Callable[[SegmentedPage], Any]  # what a sink makes of a page before writing it (module-level: pickled)
+
+
+def prepare_chunk(pages: list[Page], prepare: Prepare | None) -> list[tuple[SegmentedPage, Any] | PageFailure]:
+    """A worker's task: analyze the chunk, then make what the sink will write of each page, so that the one
+    process that writes does as little as it can."""
+    out: list[tuple[SegmentedPage, Any] | PageFailure] = []
+    for result in analyze_chunk(pages):
+        out.append(result if isinstance(result, PageFailure) else _prepared(result, prepare))
+    return out
+
+
+def _prepared(result: SegmentedPage, prepare: Prepare | None) -> tuple[SegmentedPage, Any] | PageFailure:
+    if prepare is None:
+        return result, None
+    try:
+        return result, prepare(result)
+    except Exception as exc:  # a page the sink cannot take fails alone, as in analysis
+        return PageFailure(result.page.uri, result.page.id, "prepare", f"{type(exc).__name__}: {exc}")
+
+
 def analyze_stream(
     pages: Iterable[Page],
     boilerplate: BoilerplateIndex | None,
@@ -66,20 +89,34 @@ def analyze_stream(
 ) -> Iterator[SegmentedPage | PageFailure]:
     """Every page analyzed, in input order; a page that raises comes out as a PageFailure. With more than
     one worker, pages go to a pool of processes in chunks, a bounded number of chunks ahead."""
+    for item in analyze_prepared(pages, boilerplate, annotators, workers):
+        yield item if isinstance(item, PageFailure) else item[0]
+
+
+def analyze_prepared(
+    pages: Iterable[Page],
+    boilerplate: BoilerplateIndex | None,
+    annotators: list[Annotator] | None = None,
+    workers: int = 1,
+    prepare: Prepare | None = None,
+) -> Iterator[tuple[SegmentedPage, Any] | PageFailure]:
+    """analyze_stream, each page with what `prepare` makes of it (None without), made where it was analyzed."""
     if workers <= 1:
         steps = default_annotators() if annotators is None else annotators
         for page in pages:
-            yield analyze_or_fail(page, boilerplate, steps)
+            result = analyze_or_fail(page, boilerplate, steps)
+            yield result if isinstance(result, PageFailure) else _prepared(result, prepare)
         return
     small = frozen(boilerplate) if boilerplate is not None else None
     chunks = chunked(pages, CHUNK_PAGES, max_chars=CHUNK_CHARS, chars=lambda p: len(p.raw) + len(p.text))
     with OrderedPool(
-        analyze_chunk,
+        partial(prepare_chunk, prepare=prepare),
         workers,
         failed=failed_page,
         initializer=init_worker,
         initargs=(small, annotators),
         item_timeout=PAGE_TIMEOUT,
+        preload=list(dict.fromkeys(["rawi.engine.worker", __name__, *([prepare.__module__] if prepare else [])])),
     ) as pool:
         for results in pool.map(chunks):
             yield from results

@@ -47,6 +47,7 @@ class OrderedPool(Generic[T, R]):
         initargs: Sequence[Any] = (),
         in_flight: int | None = None,
         item_timeout: float | None = 300.0,
+        preload: Sequence[str] = ("rawi.engine.worker",),
     ) -> None:
         self.fn = fn
         self.workers = max(1, workers)
@@ -55,6 +56,7 @@ class OrderedPool(Generic[T, R]):
         self.initargs = tuple(initargs)
         self.in_flight = in_flight or 4 * self.workers
         self.item_timeout = item_timeout
+        self.preload = list(preload)  # modules imported once in the fork server, not on each worker's first task
         self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
 
@@ -70,7 +72,7 @@ class OrderedPool(Generic[T, R]):
     def _start(self) -> None:
         ctx = mp.get_context(start_method())
         if start_method() == "forkserver":
-            ctx.set_forkserver_preload(["rawi.engine.worker"])
+            ctx.set_forkserver_preload(self.preload)
         self._executor = ProcessPoolExecutor(
             self.workers, mp_context=ctx, initializer=self.initializer, initargs=self.initargs
         )

@@ -11,11 +11,12 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.progress import Progress
 
 from rawi.annotate.pipeline import Annotator
-from rawi.engine.local import analyze_stream
+from rawi.engine.local import analyze_prepared
 from rawi.engine.sinks import ErrorLog, Sink
 from rawi.engine.stages import PageFailure
 from rawi.engine.stats import RunStats
@@ -110,15 +111,16 @@ def run_local(
                     seen.add(page.id)
                     yield page
 
-    def analyzed() -> Iterator[SegmentedPage]:
-        for result in analyze_stream(todo(), boilerplate, options.annotators, options.workers):
-            if isinstance(result, PageFailure):
-                errors.write(result)
+    def analyzed() -> Iterator[tuple[SegmentedPage, Any]]:
+        prepare = sink.prepare  # made in the workers: the main process only writes
+        for item in analyze_prepared(todo(), boilerplate, options.annotators, options.workers, prepare):
+            if isinstance(item, PageFailure):
+                errors.write(item)
                 report.stats.failure()
                 advance(1)
             else:
-                report.stats.page(result)
-                yield result
+                report.stats.page(item[0])
+                yield item
 
     def written(n: int) -> None:
         report.written += n

@@ -12,13 +12,16 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 from rawi.engine.stages import PageFailure
-from rawi.engine.stream import IdSet
+from rawi.engine.stream import IdSet, chunked
 from rawi.model import SegmentedPage
 from rawi.store.base import IngestReport, Store, UpdateHook
+from rawi.store.rows import PageRows, page_rows
+from rawi.store.sql import SqlStore
 
 PAGES = "pages.jsonl"
 LEDGER = "done.jsonl"
@@ -51,22 +54,35 @@ class ErrorLog:
 
 
 OnBatch = Callable[[int], None]  # pages written
+Analyzed = tuple[SegmentedPage, Any]  # a page and what the sink's `prepare` made of it (None without)
 
 
 class Sink(Protocol):
+    # What the sink writes of a page, made by the worker that analyzed it (a module-level function, so that
+    # it pickles), or None: the one process that writes then does little more than write.
+    prepare: Callable[[SegmentedPage], Any] | None
+
     def done_among(self, page_ids: Sequence[str]) -> set[str]:
         """Those of `page_ids` a finished run has already written."""
         ...
 
-    def consume(self, pages: Iterable[SegmentedPage], on_batch: OnBatch) -> None:
+    def consume(self, pages: Iterable[Analyzed], on_batch: OnBatch) -> None:
         """Write every page, in batches; call `on_batch` after each one is safely written."""
         ...
 
 
+def store_rows(page: SegmentedPage) -> PageRows:
+    """A page's rows for an SQL store (its full-text stems, fingerprint, entity rows): run in a worker."""
+    return page_rows(page, datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def jsonl_line(page: SegmentedPage) -> bytes:
+    """A page's line of pages.jsonl: run in a worker."""
+    return json.dumps(page.to_json(), ensure_ascii=False).encode() + b"\n"
+
+
 def stored_page_ids(store: Store, page_ids: Sequence[str]) -> set[str]:
     """The ids among `page_ids` that the store holds."""
-    from rawi.store.sql import SqlStore
-
     if not page_ids:
         return set()
     if isinstance(store, SqlStore):  # both backends; the store has no public lookup by page id yet
@@ -85,15 +101,34 @@ class StoreSink:
         self.batch_size = batch_size
         self.hooks = hooks
         self.report = IngestReport()
+        self.prepare: Callable[[SegmentedPage], Any] | None = store_rows if isinstance(store, SqlStore) else None
 
     def done_among(self, page_ids: Sequence[str]) -> set[str]:
         return stored_page_ids(self.store, page_ids)
 
-    def consume(self, pages: Iterable[SegmentedPage], on_batch: OnBatch) -> None:
-        def batch_done(report: IngestReport) -> None:
-            on_batch(report.counts["pages"] + report.counts["unchanged"])
+    def consume(self, pages: Iterable[Analyzed], on_batch: OnBatch) -> None:
+        store = self.store
+        if not isinstance(store, SqlStore):
 
-        self.report = self.store.ingest(pages, batch_size=self.batch_size, hooks=self.hooks, on_batch=batch_done)
+            def batch_done(report: IngestReport) -> None:
+                on_batch(report.counts["pages"] + report.counts["unchanged"])
+
+            only = (page for page, _ in pages)
+            self.report = store.ingest(only, batch_size=self.batch_size, hooks=self.hooks, on_batch=batch_done)
+            return
+        # SqlStore.ingest, with the rows the workers made: one transaction per batch, then the hooks
+        total = IngestReport()
+        written = False
+        for batch in chunked(pages, self.batch_size):
+            report = store.write_batch([page for page, _ in batch], [rows for _, rows in batch])
+            store.run_hooks(self.hooks, report)  # after the commit: a failing hook never loses stored pages
+            total.merge(report)
+            total.new_article_ids.extend(report.new_article_ids)
+            on_batch(report.counts["pages"] + report.counts["unchanged"])
+            written = True
+        if not written and self.hooks:  # hooks left behind by an earlier run catch up even when nothing is new
+            store.run_hooks(self.hooks, total)
+        self.report = total
 
 
 class JsonlSink:
@@ -103,6 +138,7 @@ class JsonlSink:
         self.folder = folder
         self.batch_size = batch_size
         self.fsync = fsync
+        self.prepare: Callable[[SegmentedPage], Any] | None = jsonl_line
         folder.mkdir(parents=True, exist_ok=True)
         self.pages_path = folder / PAGES
         self.ledger_path = folder / LEDGER
@@ -135,14 +171,14 @@ class JsonlSink:
     def done_among(self, page_ids: Sequence[str]) -> set[str]:
         return {i for i in page_ids if i in self.done}
 
-    def consume(self, pages: Iterable[SegmentedPage], on_batch: OnBatch) -> None:
+    def consume(self, pages: Iterable[Analyzed], on_batch: OnBatch) -> None:
         with self.pages_path.open("ab") as out, self.ledger_path.open("ab") as ledger:
-            batch: list[SegmentedPage] = []
-            for page in pages:
+            batch: list[Analyzed] = []
+            for page, line in pages:
                 if page.page.id in self.done:  # the same page twice in the input: written once
                     continue
                 self.done.add(page.page.id)
-                batch.append(page)
+                batch.append((page, line))
                 if len(batch) >= self.batch_size:
                     self._write(batch, out, ledger)
                     on_batch(len(batch))
@@ -151,12 +187,12 @@ class JsonlSink:
                 self._write(batch, out, ledger)
                 on_batch(len(batch))
 
-    def _write(self, batch: list[SegmentedPage], out: IO[bytes], ledger: IO[bytes]) -> None:
-        data = b"".join(json.dumps(p.to_json(), ensure_ascii=False).encode() + b"\n" for p in batch)
+    def _write(self, batch: list[Analyzed], out: IO[bytes], ledger: IO[bytes]) -> None:
+        data = b"".join(line if line is not None else jsonl_line(p) for p, line in batch)
         out.write(data)
         out.flush()
         if self.fsync:
             os.fsync(out.fileno())
-        entry = {"end": out.tell(), "ids": [p.page.id for p in batch]}
+        entry = {"end": out.tell(), "ids": [p.page.id for p, _ in batch]}
         ledger.write(json.dumps(entry).encode() + b"\n")
         ledger.flush()

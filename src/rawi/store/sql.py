@@ -205,12 +205,15 @@ class SqlStore(Store):
                     (hook.name, pending[-1][0]),
                 )
 
-    def write_batch(self, batch: list[SegmentedPage]) -> IngestReport:
-        """Store one batch of pages in one transaction: all of it, or (on any error) none of it."""
+    def write_batch(self, batch: list[SegmentedPage], rows: Sequence[R.PageRows | None] = ()) -> IngestReport:
+        """Store one batch of pages in one transaction: all of it, or (on any error) none of it. `rows`, when
+        given, are the pages' rows made already (R.page_rows, in a worker process: most of the work)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         by_id: dict[str, R.PageRows] = {}
-        for result in batch:
-            by_id.setdefault(result.page.id, R.page_rows(result, now))
+        for k, result in enumerate(batch):
+            if result.page.id not in by_id:
+                made = rows[k] if k < len(rows) else None
+                by_id[result.page.id] = made if made is not None else R.page_rows(result, now)
         report = IngestReport()
         if not by_id:
             return report
