@@ -19,6 +19,7 @@ def live(request: pytest.FixtureRequest, shared: Path, tmp_path_factory: pytest.
     server = LiveServer(url)
     with httpx.Client(base_url=server.base + "/api/v1", timeout=10) as client:
         client.ids = ids  # type: ignore[attr-defined]
+        client.store_url = url  # type: ignore[attr-defined]
         yield client
     server.stop()
 
@@ -32,6 +33,28 @@ def get(client: httpx.Client, path: str, **params: Any) -> Any:
 def test_stats(live: httpx.Client) -> None:
     stats = get(live, "/stats")
     assert stats["pages"] == 4 and stats["articles"] == 6 and stats["stories"] == 1 and stats["reuse_links"] == 2
+
+
+def test_serve_workers_answer_as_one_process(live: httpx.Client) -> None:
+    # `rawi serve --workers 2`: two uvicorn worker processes, each with its own app over the same store.
+    server = LiveServer(live.store_url, "--workers", "2")  # type: ignore[attr-defined]
+    try:
+        children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
+        if children.exists():  # two workers (multiprocessing's resource tracker is a child too)
+            commands = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in children.read_text().split()]
+            assert sum(b"spawn_main" in c for c in commands) == 2
+        article_id = live.ids["seed_main"][0]  # type: ignore[attr-defined]
+        with httpx.Client(base_url=server.base + "/api/v1", timeout=10) as workers:
+            for path, params in (
+                ("/stats", {}),
+                ("/search", {"q": "لافروف"}),
+                (f"/articles/{article_id}", {}),
+                ("/articles", {"limit": 4}),
+            ):
+                for _ in range(4):  # the kernel spreads connections over both workers
+                    assert get(workers, path, **params) == get(live, path, **params), path
+    finally:
+        server.stop()
 
 
 def test_articles_paginate(live: httpx.Client) -> None:

@@ -192,14 +192,29 @@ def serve(
     read_only: bool = typer.Option(
         False, "--read-only", envvar="RAWI_READ_ONLY", help="Public deployments: the store is opened read-only."
     ),
+    workers: int = typer.Option(
+        1, "--workers", "-w", min=1, help="Server processes (uvicorn workers); one per core uses every core."
+    ),
 ) -> None:
     """Serve the dashboard (/) and the JSON API (/api/v1, documented at /docs)."""
+    import os
+
     import uvicorn
 
-    from rawi.web.app import create_app
+    from rawi.web.app import SERVE_DB_ENV, SERVE_READ_ONLY_ENV, create_app
 
-    app = create_app(resolve_url(db), read_only=read_only)
+    url = resolve_url(db)
+    # Opened here first, also with several workers: a bad store fails now, and migrations run once.
+    app = create_app(url, read_only=read_only)
     if host not in ("127.0.0.1", "localhost", "::1") and not read_only:
         err.print(f"rawi: warning: listening on {host}, reachable from other machines; public? add --read-only")
     err.print(f"rawi: the dashboard is at http://{host}:{port}/ (API docs at /docs)", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    app.state.store.close()
+    os.environ[SERVE_DB_ENV] = url
+    os.environ[SERVE_READ_ONLY_ENV] = "1" if read_only else "0"
+    uvicorn.run(
+        "rawi.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port, log_level="warning"
+    )

@@ -4,7 +4,8 @@ swagger-ui-bundle package, never a CDN) and the server-rendered dashboard."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
@@ -13,7 +14,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rawi import __version__
 from rawi.errors import UsageError
@@ -39,6 +42,48 @@ log = logging.getLogger(__name__)
 
 def _refuse(status: int, detail: str, **headers: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+class _Guard:
+    """Request limits, the read-only refusal and security headers, as plain ASGI middleware: Starlette's
+    BaseHTTPMiddleware (@app.middleware) costs a task and a pair of streams on every request."""
+
+    def __init__(self, app: ASGIApp, *, read_only: bool) -> None:
+        self.app = app
+        self.read_only = read_only
+
+    def _refusal(self, scope: Scope) -> JSONResponse | None:
+        if len(scope["path"]) + len(scope.get("query_string", b"")) > MAX_URL_CHARS:
+            return _refuse(414, f"the URL is longer than {MAX_URL_CHARS} characters; shorten the query")
+        headers = Headers(scope=scope)
+        length = headers.get("content-length")
+        if (length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES)) or (
+            length is None and "chunked" in headers.get("transfer-encoding", "").lower()
+        ):
+            return _refuse(413, f"request bodies are limited to {MAX_BODY_BYTES} bytes (and need a Content-Length)")
+        if self.read_only and scope["method"] not in _SAFE_METHODS:
+            return _refuse(405, "this server is read-only", Allow=", ".join(sorted(_SAFE_METHODS)))
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                if headers.get("content-type", "").startswith("text/html") and scope["path"] != "/docs":
+                    headers["Content-Security-Policy"] = _CSP
+            await send(message)
+
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            await refusal(scope, receive, send_with_headers)
+        else:
+            await self.app(scope, receive, send_with_headers)
 
 
 def create_app(store_url: str | None = None, *, read_only: bool = False) -> FastAPI:
@@ -96,26 +141,16 @@ def create_app(store_url: str | None = None, *, read_only: bool = False) -> Fast
             return _refuse(500, "internal error (the server log has the details)")
         return app.state.templates.TemplateResponse(request, "error.html", {"status": 500}, status_code=500)
 
-    @app.middleware("http")
-    async def limits(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if len(request.url.path) + len(request.url.query) > MAX_URL_CHARS:
-            return _refuse(414, f"the URL is longer than {MAX_URL_CHARS} characters; shorten the query")
-        length = request.headers.get("content-length")
-        if (length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES)) or (
-            length is None and "chunked" in request.headers.get("transfer-encoding", "").lower()
-        ):
-            return _refuse(413, f"request bodies are limited to {MAX_BODY_BYTES} bytes (and need a Content-Length)")
-        if read_only and request.method not in _SAFE_METHODS:
-            return _refuse(405, "this server is read-only", Allow=", ".join(sorted(_SAFE_METHODS)))
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if response.headers.get("content-type", "").startswith("text/html") and request.url.path != "/docs":
-            response.headers["Content-Security-Policy"] = _CSP
-        return response
-
+    app.add_middleware(_Guard, read_only=read_only)
     return app
+
+
+# How `rawi serve --workers N` hands the store to its worker processes, which each build their own app.
+SERVE_DB_ENV = "RAWI_SERVE_DB"
+SERVE_READ_ONLY_ENV = "RAWI_SERVE_READ_ONLY"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `rawi serve --workers N` process (a uvicorn factory): the store and mode the parent
+    process resolved and checked, read from the environment it passed down."""
+    return create_app(os.environ[SERVE_DB_ENV], read_only=os.environ.get(SERVE_READ_ONLY_ENV) == "1")

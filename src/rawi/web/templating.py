@@ -72,6 +72,7 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(folder))
     env = templates.env
     env.autoescape = True  # every template, whatever its name
+    env.auto_reload = False  # templates ship inside the package: no stat() of each one on every render
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(safe_href=safe_href, marked=marked, segment=segment, day=day, number=number)
