@@ -140,7 +140,7 @@ def _cqdb_strings(data: bytes, offset: int) -> list[str]:
     return out
 
 
-_TypeIds = tuple[str, list[int], list[int], list[int], list[int], list[int]]
+_TypeIds = tuple[str, tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]
 
 
 class NerModel:
@@ -220,8 +220,9 @@ class NerModel:
     def _compute_type_ids(self, word: str) -> _TypeIds:
         mf, *groups = self.featurizer.type_features(word)
         get = self.crf.attr_id.get
-        # crfsuite skips the attributes its model does not know
-        own, m2, m1, p1, p2 = ([x for f in g if (x := get(f)) is not None] for g in groups)
+        # crfsuite skips the attributes its model does not know. Tuples of ints: the collector stops
+        # tracking them, where a hundred thousand cached lists would slow every full collection.
+        own, m2, m1, p1, p2 = (tuple([x for f in g if (x := get(f)) is not None]) for g in groups)
         return mf, own, m2, m1, p1, p2
 
     def _features(self, tokens: Sequence[str], flat: list[int], counts: list[int]) -> None:

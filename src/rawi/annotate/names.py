@@ -296,7 +296,13 @@ class _Mention:
 
 
 def _words(text: str) -> list[str]:
-    return [match_form(t.text) for t in tokenize(text) if t.is_word]
+    return list(_word_tuple(text))
+
+
+@lru_cache(maxsize=50_000)
+def _word_tuple(text: str) -> tuple[str, ...]:
+    # names recur across mentions and articles: tokenized once
+    return tuple(match_form(t.text) for t in tokenize(text) if t.is_word)
 
 
 def is_nisba(word: str) -> bool:
@@ -406,15 +412,30 @@ def _propagate(text: str, ments: list[_Mention], toks, tok_mf: list[str], taken:
         if len(p) == 1 and lab == "PER":
             surnames.setdefault(skeleton(p[0]), []).append(p[0])
     longest = max(len(p) for p in patterns)
+    sizes: dict[str, set[int]] = {}  # first word → lengths of the patterns it begins: most words begin none
+    for p in patterns:
+        sizes.setdefault(p[0], set()).add(len(p))
+    plans: dict[str, tuple[tuple[str, ...], list[int]]] = {}  # word → its forms, the lengths worth trying
+    free = [0] * (len(toks) + 1)  # free[i]: how many tokens from i on are not taken
+    for i in range(len(toks) - 1, -1, -1):
+        free[i] = 0 if taken[i] else free[i + 1] + 1
     i = 0
     while i < len(toks):
         if taken[i] or not toks[i].is_word:
             i += 1
             continue
         hit = 0
-        cands = [tok_mf[i], *clitic_candidates(tok_mf[i])]
-        for n in range(min(longest, len(toks) - i), 0, -1):
-            if any(taken[i : i + n]):
+        plan = plans.get(tok_mf[i])
+        if plan is None:
+            cands = (tok_mf[i], *clitic_candidates(tok_mf[i]))
+            tried = {n for c in cands for n in sizes.get(c, ())}
+            if any(skeleton(c) in surnames for c in cands):
+                tried.add(1)  # a spelling variant of a surname is matched alone
+            plan = plans[tok_mf[i]] = (cands, sorted(tried, reverse=True))
+        cands, tried = plan
+        bound = min(longest, len(toks) - i, free[i])
+        for n in tried:
+            if n > bound:
                 continue
             rest = tuple(tok_mf[i + 1 : i + n])
             for c in cands:
