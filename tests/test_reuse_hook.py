@@ -192,3 +192,19 @@ def _same_as_batch(window: Window, held: dict[str, str], params: ReuseParams) ->
                 assert window.align(window.slot[s], slot) == passages
                 aligned += bool(passages)
     return aligned
+
+
+def test_links_that_stop_applying_are_dropped(store_url: str, pages: dict[str, SegmentedPage]) -> None:
+    """A stored link from an earlier article of the window that no longer matches its target (planted here:
+    an unrelated seed as the copycat's source) is dropped when the target is aligned again (re-attributed
+    once the originals arrive); links outside what was compared stay."""
+    first = [pages[k] for k in ("agg", "copy", "other0", "other1")]
+    with open_store(store_url) as store:
+        store.ingest(first, hooks=[ReuseHook()])
+        other, copy = pages["other0"].articles[0].id, pages["copy"].articles[0].id
+        store.put_reuse_links([ReuseLink(other, copy, spans=[], credited=False)])
+        report = store.ingest([pages["rt"], pages["marsad"]], hooks=[ReuseHook()])
+        pairs = {(x.source_article, x.target_article) for x in _stored_links(store)}
+    assert (other, copy) not in pairs
+    assert report.counts["reuse links dropped"] == 1
+    assert len(pairs) == len(EXPECTED)

@@ -8,9 +8,12 @@ it is a "duplicate" when the aligned passages cover (nearly) all of both texts, 
 
 A new article can also be the *earlier* one (a wire stored after a paper that ran it): stored articles
 that now have a new source are re-attributed, so their links match a batch run over the same articles.
-The window's articles are kept in memory between batches; a fresh process loads them from the store on
-first use (`list_articles` by date), and articles that fall a window behind the newest batch are dropped.
-Rarity weights come from the window, so an incremental run is close to, not identical with, a batch run.
+The window's articles are kept in memory between batches, read into words once and indexed once
+(reuse.Window: a batch costs what it adds and removes, not what the window holds, with the links a
+Collection rebuilt over the window would give); a fresh process loads them from the store on first use
+(`list_articles` by date), and articles that fall a window behind the newest batch are dropped. A stored
+article aligned again loses the links from window articles that no longer match it. Rarity weights come
+from the window, so an incremental run is close to, not identical with, a batch run.
 """
 
 from __future__ import annotations
