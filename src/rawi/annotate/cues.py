@@ -23,6 +23,8 @@ _CITE_CUES = (("وفقا", "ل"), ("نقلا", "عن"), ("بحسب",), ("حسب"
 _PLACE_HEADS = wordset("منطقة منطقتي مدينة مدينتي بلدة بلدتي قرية قريتي مقاطعة مقاطعتي إقليم ولاية")
 _PRO = ("و", "ف", "ب", "ل", "ك")
 _MAX_NAME = 3
+_HEADS = _ORG_HEADS | _MEDIA_HEADS | _PLACE_HEADS
+_CUE_FIRSTS = _SOURCE_CUES | {cue[0] for cue in _CITE_CUES}  # what a credit or citation starts with
 
 
 _form = lru_cache(maxsize=200_000)(match_form)
@@ -39,6 +41,12 @@ def _bare(form: str) -> list[str]:
 
 def _definite(form: str) -> bool:
     return any(f.startswith("ال") and len(f) > 3 for f in _bare(form))
+
+
+@lru_cache(maxsize=100_000)
+def _is_head(form: str) -> bool:
+    # most words head no pattern: the loop below moves on after one cached look-up
+    return any(h in _HEADS for h in _bare(form))
 
 
 def cue_mentions(
@@ -60,7 +68,7 @@ def cue_mentions(
                 taken[k] = True
 
     for i in range(n):
-        if taken[i] or not toks[i].is_word:
+        if taken[i] or not _is_head(mf[i]) or not toks[i].is_word:
             continue
         heads = _bare(mf[i])
         # وزارة الخارجية الروسية
@@ -88,6 +96,8 @@ def cue_mentions(
                 j += 1
     # Credit lines and citations: "المصدر: RT", "وفقا لـ ذا جارديان" up to the end of the line.
     for i in range(n):
+        if mf[i] not in _CUE_FIRSTS:
+            continue
         start = None
         if mf[i] in _SOURCE_CUES and i + 1 < n and toks[i + 1].text in (":", "："):
             start = i + 2
