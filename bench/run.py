@@ -280,7 +280,19 @@ def measure_pipeline(folder: str, workers: int, db: str) -> dict[str, Any]:
     files = sorted(str(p) for p in Path(folder).glob("*.jsonl.gz"))
     main_cpu = time.thread_time()
     with TreeSampler() as sampler, open_store(db) as store:
-        store.write_batch = timed("store", store.write_batch)  # type: ignore[method-assign]
+        write = timed("store", store.write_batch)
+        started = time.perf_counter()
+
+        def write_and_log(*a: Any, **k: Any) -> Any:
+            report = write(*a, **k)
+            timers["batches"] += 1
+            if timers["batches"] % 10 == 0:  # a long run that is cut short still says how far it got
+                line = {"batches": timers["batches"], "wall": round(time.perf_counter() - started, 1)}
+                line.update({f"cpu {k}": round(v, 1) for k, v in cpu.items()})
+                print(json.dumps({**line, "load": os.getloadavg()[0]}), file=sys.stderr, flush=True)
+            return report
+
+        store.write_batch = write_and_log  # type: ignore[method-assign]
         sink = StoreSink(store, hooks=hooks)
         report = run_local(files, sink, ErrorLog(Path(db + ".errors.jsonl")), RunOptions(workers=workers))
     return {
@@ -499,7 +511,7 @@ def main() -> None:
     print_tables(result, args.markdown)
     print(
         f"load average before {result['load_average_before']}, after {result['load_average_after']}; "
-        f"written to {args.out.relative_to(ROOT)}",
+        f"written to {args.out.resolve().relative_to(ROOT) if args.out.resolve().is_relative_to(ROOT) else args.out}",
         file=sys.stderr,
     )
 
