@@ -173,9 +173,9 @@ def peak_rss_mb() -> float:
 def child(kind: str, **args: Any) -> dict[str, Any]:
     """Run one measurement in a fresh process; its last stdout line is its JSON result."""
     cmd = [sys.executable, __file__, "--child", json.dumps({"kind": kind, **args})]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)  # its stderr (progress) passes through
     if proc.returncode != 0:
-        raise SystemExit(f"{kind} failed:\n{proc.stderr[-3000:]}")
+        raise SystemExit(f"{kind} failed (its error is above)")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
