@@ -22,7 +22,7 @@ from importlib import resources
 
 from rawi.annotate.ner_features import wordset
 from rawi.model import stable_id
-from rawi.text import match_form, tokenize
+from rawi.text import first_token, match_form, tokenize
 
 # Consonants that transliterations of one foreign sound alternate between (Sergei: سيرغي/سيرجي).
 _FOLD = str.maketrans({"ج": "غ", "ق": "غ", "ط": "ت", "ص": "س", "ض": "د", "ذ": "ز", "ظ": "ز", "ث": "ت"})
@@ -122,6 +122,13 @@ def clitic_candidates(word: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=100_000)
+def _forms(word: str) -> tuple[str, ...]:
+    """The word and its forms without proclitics (`clitic_candidates`), cached: each article asks for
+    the forms of every one of its words in several passes."""
+    return (word, *clitic_candidates(word))
+
+
 def resolve_clitic(word: str, known: set[str] | frozenset[str] = frozenset()) -> str:
     """The word without a proclitic when the evidence says it has one: the bare form is a name known in
     this article, or a much more frequent word than the whole (وترامب → ترامب, but واشنطن stays)."""
@@ -143,7 +150,9 @@ def display_form(surface: str, resolved_first: str) -> str:
     """The surface form without the proclitic that `resolve_clitic` took off its first word."""
     if not surface:
         return surface
-    first = tokenize(surface)[0]
+    first = first_token(surface)
+    if first is None:
+        return surface
     mf = match_form(first.text)
     if mf == resolved_first:
         return surface
@@ -310,6 +319,7 @@ def is_nisba(word: str) -> bool:
     return word.startswith("ال") and len(word) >= 5 and (word.endswith("ي") or word.endswith("يه"))
 
 
+@lru_cache(maxsize=100_000)
 def _definite(word: str) -> bool:
     return word.startswith("ال") or any(c.startswith("ال") for c in clitic_candidates(word))
 
@@ -427,9 +437,9 @@ def _propagate(text: str, ments: list[_Mention], toks, tok_mf: list[str], taken:
         hit = 0
         plan = plans.get(tok_mf[i])
         if plan is None:
-            cands = (tok_mf[i], *clitic_candidates(tok_mf[i]))
+            cands = _forms(tok_mf[i])
             tried = {n for c in cands for n in sizes.get(c, ())}
-            if any(skeleton(c) in surnames for c in cands):
+            if surnames and any(skeleton(c) in surnames for c in cands):
                 tried.add(1)  # a spelling variant of a surname is matched alone
             plan = plans[tok_mf[i]] = (cands, sorted(tried, reverse=True))
         cands, tried = plan
@@ -478,8 +488,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
         phrase: list[int] = []
         while j >= 0 and len(phrase) < 5 and not taken[j] and toks[j].is_word:
             w = tok_mf[j]
-            heads = [w, *clitic_candidates(w)]
-            head = next((h for h in heads if h in TITLE_HEADS), None)
+            head = next((h for h in _forms(w) if h in TITLE_HEADS), None)
             if head is not None:
                 phrase.insert(0, j)
                 break
@@ -488,7 +497,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
                 break
             phrase.insert(0, j)
             j -= 1
-        if not phrase or not any(h in TITLE_HEADS for h in [tok_mf[phrase[0]], *clitic_candidates(tok_mf[phrase[0]])]):
+        if not phrase or not any(h in TITLE_HEADS for h in _forms(tok_mf[phrase[0]])):
             continue
         head_raw = tok_mf[phrase[0]]
         head = head_raw if head_raw in TITLE_HEADS else next(c for c in clitic_candidates(head_raw) if c in TITLE_HEADS)
@@ -528,7 +537,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
         for n in range(min(longest, len(toks) - i), 1, -1):
             if any(taken[i : i + n]):
                 continue
-            first = [tok_mf[i], *clitic_candidates(tok_mf[i])]
+            first = _forms(tok_mf[i])
             rest = tuple(tok_mf[i + 1 : i + n])
             person = next((active[(c, *rest)] for c in first if (c, *rest) in active), None)
             if person is None:
@@ -563,7 +572,7 @@ def _org_anaphors(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bo
         if taken[i] or not t.is_word:
             continue
         w = tok_mf[i]
-        bare = next((c[2:] for c in [w, *clitic_candidates(w)] if c.startswith("ال") and c[2:] in ORG_HEADS), None)
+        bare = next((c[2:] for c in _forms(w) if c.startswith("ال") and c[2:] in ORG_HEADS), None)
         if bare is None:
             continue
         nxt = tok_mf[i + 1] if i + 1 < len(toks) else ""

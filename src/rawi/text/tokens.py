@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rawi.text.normalize import match_form
 
@@ -30,7 +31,23 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """Every word, number and punctuation mark of `text` with its offsets; `text[t.start:t.end] == t.text`."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    if len(text) < _MEMO_CHARS:
+        return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    return list(_token_tuple(text))  # a fresh list: callers may change theirs
+
+
+_MEMO_CHARS = 500  # an article's text is tokenized by several annotators in turn: once is enough
+
+
+@lru_cache(maxsize=4)
+def _token_tuple(text: str) -> tuple[Token, ...]:
+    return tuple(Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text))
+
+
+def first_token(text: str) -> Token | None:
+    """The first token of `text` (`tokenize(text)[0]` without tokenizing the rest)."""
+    m = _TOKEN.search(text)
+    return Token(m.group(), m.start(), m.end()) if m else None
 
 
 def words(text: str) -> list[str]:
