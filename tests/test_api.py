@@ -165,3 +165,36 @@ def test_openapi_and_docs_are_served_locally(live: httpx.Client) -> None:
     assert httpx.get(root + "/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
     page = httpx.get(root + "/")
     assert page.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def _page_from(outlet: str, text: str) -> Any:
+    from rawi.engine.local import analyze_page
+    from rawi.model import Page
+
+    uri = f"https://{outlet}/news/1"
+    page = Page(id=Page.make_id(uri, text), uri=uri, raw=text, text=text, kind="jsonl", outlet=outlet)
+    return analyze_page(page)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_search_form_outlets_follow_the_store(backend: str, tmp_path: Path) -> None:
+    # The dashboard keeps the search form's outlet list until the store changes: a page stored meanwhile by
+    # another process (another connection) shows its outlet on the next search page.
+    from fastapi.testclient import TestClient
+
+    from rawi.store import open_store
+    from rawi.web.app import create_app
+
+    url = store_url_for(backend, tmp_path)
+    text = "قال وزير الخارجية إن المحادثات مستمرة مع الجانب الآخر حول الملفات العالقة بين البلدين."
+    with open_store(url) as store:
+        store.ingest([_page_from("first-outlet.example", text)])
+    first, second = ">first-outlet.example</option>", ">second-outlet.example</option>"
+    with TestClient(create_app(url)) as client:
+        for _ in range(2):  # the second page comes from the kept list
+            page = client.get("/search", params={"q": "الخارجية"}).text
+            assert first in page and second not in page
+        with open_store(url) as writer:
+            writer.ingest([_page_from("second-outlet.example", text + " وأضاف أن الجولة المقبلة قريبة.")])
+        page = client.get("/search", params={"q": "الخارجية"}).text
+        assert first in page and second in page

@@ -102,6 +102,10 @@ class PostgresStore(SqlStore):
                     (version, datetime.now(UTC).isoformat(timespec="seconds")),
                 )
 
+    def generation(self) -> object:
+        # Two equal snapshots (xmin:xmax:in-progress) see the same commits: any commit in between moves one.
+        return self._scalar("SELECT pg_current_snapshot()::text")
+
     def schema_version(self) -> int:
         return int(self._scalar("SELECT max(version) FROM schema_version") or 0)
 

@@ -142,6 +142,11 @@ class SqlStore(Store):
     @abstractmethod
     def _search_count(self, match: str, where: list[str], params: list[Any], cap: int) -> int: ...
 
+    @abstractmethod
+    def generation(self) -> object:
+        """A token for read caches: equal tokens from the same thread mean nothing was committed in between,
+        so what was read then is still what a read would return now."""
+
     # --- small helpers -----------------------------------------------------------------------------
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:

@@ -145,6 +145,11 @@ class SqliteStore(SqlStore):
         if version < max(v for v, _ in migrations("sqlite")):
             raise UsageError(f"{self.path}: an older schema; open it once without --read-only to migrate it")
 
+    def generation(self) -> object:
+        # data_version moves when another connection commits; total_changes when this one writes
+        conn = self._conn()
+        return id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
     def schema_version(self) -> int:
         return int(self._scalar("SELECT max(version) FROM schema_version") or 0)
 

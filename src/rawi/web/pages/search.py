@@ -5,6 +5,8 @@ from fastapi.responses import HTMLResponse
 
 from rawi.errors import UsageError
 from rawi.store import SearchFilters, Store
+from rawi.store.records import OutletSummary
+from rawi.store.sql import SqlStore
 from rawi.web.deps import get_store
 from rawi.web.pages.common import page_offset, render
 
@@ -12,8 +14,21 @@ router = APIRouter()
 PAGE = 10
 
 
+def _outlet_choices(request: Request, store: Store) -> list[OutletSummary]:
+    """The search form's outlets, busiest first: counting every outlet's articles cost more than the search
+    itself, so the app keeps the list until the store changes (SqlStore.generation)."""
+    if not isinstance(store, SqlStore):
+        return store.list_outlets(limit=100).items
+    generation = store.generation()
+    held: tuple[object, list[OutletSummary]] | None = getattr(request.app.state, "outlet_choices", None)
+    if held is None or held[0] != generation:
+        held = (generation, store.list_outlets(limit=100).items)
+        request.app.state.outlet_choices = held
+    return held[1]
+
+
 @router.get("/search", response_class=HTMLResponse, name="search")
-def search(
+async def search(
     request: Request,
     q: str = "",
     outlet: str = "",
@@ -38,6 +53,6 @@ def search(
         filters=filters,
         results=results,
         problem=problem,
-        outlets=store.list_outlets(limit=100).items,
+        outlets=_outlet_choices(request, store),
         page=PAGE,
     )
