@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from rawi.annotate.summary import summarize_story
-from rawi.connect.story_cluster import StoryParams, assign
+from rawi.connect.story_cluster import StoryParams, assign, extend
 from rawi.connect.story_features import StoryDoc
 from rawi.model import Article, stable_id
 from rawi.text import match_form
@@ -77,6 +78,7 @@ def story_id(first_article_id: str) -> str:
     return stable_id("story", first_article_id)
 
 
+@lru_cache(maxsize=100_000)
 def base_title(title: str | None) -> str | None:
     """A dispatch part's title without its continuation marker, in matching form; None when it has none."""
     if not title:
@@ -143,6 +145,25 @@ def build_stories(
         members_docs = [a.docs[m] for m in members]
         out.append(describe(members_docs, articles, a.labels.get(k)))
     return out
+
+
+def update_stories(
+    docs: Sequence[StoryDoc],
+    articles: Mapping[str, Article],
+    fixed: Mapping[str, str],
+    *,
+    groups: Mapping[str, str] | None = None,
+    params: StoryParams | None = None,
+    touched: Collection[str] = (),
+) -> list[Story]:
+    """Incremental clustering (story_hook.py): the documents not in `fixed` (id -> story id) join the
+    stories of those that are, or open new ones (wire dispatch parts with their dispatch); only the stories
+    that received a document (or hold one of `touched`) are described and returned. `groups`: near
+    duplicates, which share a story."""
+    a = extend(docs, fixed, groups=merge_groups(groups or {}, dispatch_groups(docs)), params=params)
+    touched = set(touched)
+    changed = sorted({int(a.story_of[i]) for i, d in enumerate(a.docs) if d.id not in fixed or d.id in touched})
+    return [describe([a.docs[m] for m in a.stories[k]], articles, a.labels.get(k)) for k in changed]
 
 
 def describe(docs: Sequence[StoryDoc], articles: Mapping[str, Article], sid: str | None = None) -> Story:

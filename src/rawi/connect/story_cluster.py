@@ -149,6 +149,112 @@ def assign(
     return Assignment(order, story_of, state.members, labels)
 
 
+def extend(
+    docs: Sequence[StoryDoc],
+    fixed: Mapping[str, str],
+    *,
+    groups: Mapping[str, str] | None = None,
+    params: StoryParams | None = None,
+) -> Assignment:
+    """Incremental clustering (story_hook.py): the documents in `fixed` (id -> story label) stay in their
+    stories and are compared with nothing; each other document, in (time, id) order, is compared with the
+    placed documents within the window of it and joins the best story or opens one. The Python work grows
+    with the new documents only; the fixed ones cost numpy work (vectors, centroid norms)."""
+    p = params or StoryParams()
+    order = sorted(docs, key=lambda d: d.sort_key)
+    n = len(order)
+    v = vectors(order, p.vectors)
+    groups = groups or {}
+    times = np.array([seconds(d.time) for d in order])
+    window = p.window_hours * 3600.0
+    state = _State(n, 0)
+    story_of = np.full(n, -1, np.int64)
+    label_story: dict[str, int] = {}
+    group_story: dict[str, int] = {}
+    new: list[int] = []
+    for i, d in enumerate(order):
+        label = fixed.get(d.id)
+        if label is None:
+            new.append(i)
+            continue
+        s = label_story.get(label, -1)
+        if s < 0:
+            s = label_story[label] = state.new()
+        _place(s, i, d, times, story_of, state)
+        if d.id in groups:
+            group_story.setdefault(groups[d.id], s)
+    placed = np.flatnonzero(story_of >= 0)
+    if len(placed):  # |sum of the members' unit vectors|^2 per story, exactly, in two sparse products
+        member = sparse.csr_matrix((np.ones(len(placed)), (story_of[placed], placed)), shape=(state.count, n))
+        for m, norm2 in ((v.full, state.norm2), (v.distinct, state.dnorm2)):
+            c = (member @ m).tocsr()
+            norm2[: state.count] = np.asarray(c.multiply(c).sum(axis=1)).ravel()
+    if new:
+        full, distinct = _compact(v.full, v.distinct)
+        rows = np.array(new)
+        sims, dsims = _rows_product(full, rows), _rows_product(distinct, rows)
+        for k, i in enumerate(new):
+            d = order[i]
+            t = times[i]
+            cols, vals = (
+                sims.indices[sims.indptr[k] : sims.indptr[k + 1]],
+                sims.data[sims.indptr[k] : sims.indptr[k + 1]],
+            )
+            dcols, dvals = (
+                dsims.indices[dsims.indptr[k] : dsims.indptr[k + 1]],
+                dsims.data[dsims.indptr[k] : dsims.indptr[k + 1]],
+            )
+            keep, dkeep = (
+                _placed_near(cols, i, t, times, story_of, window),
+                _placed_near(dcols, i, t, times, story_of, window),
+            )
+            row = _story_row(cols[keep], vals[keep], dcols[dkeep], dvals[dkeep], story_of)
+            group = groups.get(d.id)
+            s = group_story.get(group, -1) if group else -1
+            if s < 0:
+                s = _best(i, d, row, times, state, v, p, None)
+            if s < 0:
+                s = state.new()
+            if group:
+                group_story.setdefault(group, s)
+            _join(s, i, d, row, times, story_of, state, v, None)
+    labels = {s: label for label, s in label_story.items()}
+    return Assignment(order, story_of, state.members, labels)
+
+
+def _rows_product(m: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
+    """Cosines of the given rows with every row."""
+    sims = (m[rows] @ m.T).tocsr()
+    sims.data[sims.data < _MIN_COSINE] = 0.0
+    sims.eliminate_zeros()
+    return sims
+
+
+def _placed_near(
+    cols: np.ndarray, i: int, t: float, times: np.ndarray, story_of: np.ndarray, window: float
+) -> np.ndarray:
+    """Which of `cols` are placed articles within the window before or after article i's time (an undated
+    article sees every placed one, as in `assign`)."""
+    keep = (story_of[cols] >= 0) & (cols != i)
+    if np.isfinite(t):
+        keep &= np.abs(times[cols] - t) <= window
+    return keep
+
+
+def _place(s: int, i: int, d: StoryDoc, times: np.ndarray, story_of: np.ndarray, st: _State) -> None:
+    """Article i into story s without its vectors (extend: the norms are computed in bulk)."""
+    st.members[s].append(i)
+    story_of[i] = s
+    known = st.entities[s]
+    for e in d.entities:
+        known[e] = known.get(e, 0) + 1
+    t = times[i]
+    if np.isfinite(t):
+        st.outlets[s].setdefault(d.outlet, []).append(t)
+        st.first[s] = t if np.isnan(st.first[s]) else min(st.first[s], t)
+        st.last[s] = t if np.isnan(st.last[s]) else max(st.last[s], t)
+
+
 def _compact(*ms: sparse.csr_matrix) -> list[sparse.csr_matrix]:
     """The matrices with only the columns some document uses (a term in one document has no weight): the
     products below transpose a window per block, at a cost that grows with the number of columns."""
@@ -198,14 +304,7 @@ class _Block:
         window, i.e. its dot product with the (windowed) story centroid."""
         cols, vals = self._entries(self.sims, i, lo)
         dcols, dvals = self._entries(self.dsims, i, lo)
-        both = story_of[np.concatenate([cols, dcols])]
-        stories, inverse = np.unique(both, return_inverse=True)
-        k = len(stories)
-        full = np.bincount(inverse[: len(cols)], weights=vals, minlength=k)
-        distinct = np.bincount(inverse[len(cols) :], weights=dvals, minlength=k)
-        best = np.zeros(k)
-        np.maximum.at(best, inverse[: len(cols)], vals)
-        return _Row(stories, full, distinct, best)
+        return _story_row(cols, vals, dcols, dvals, story_of)
 
     def _entries(self, m: sparse.csr_matrix, i: int, lo: int) -> tuple[np.ndarray, np.ndarray]:
         r = i - self.a
@@ -213,6 +312,18 @@ class _Block:
         cols = m.indices[x:y] + self.start
         keep = (cols >= lo) & (cols < i)
         return cols[keep], m.data[x:y][keep]
+
+
+def _story_row(cols: np.ndarray, vals: np.ndarray, dcols: np.ndarray, dvals: np.ndarray, story_of: np.ndarray) -> _Row:
+    """An article's cosines with placed articles (on all terms, on distinctive terms) summed per story."""
+    both = story_of[np.concatenate([cols, dcols])]
+    stories, inverse = np.unique(both, return_inverse=True)
+    k = len(stories)
+    full = np.bincount(inverse[: len(cols)], weights=vals, minlength=k)
+    distinct = np.bincount(inverse[len(cols) :], weights=dvals, minlength=k)
+    best = np.zeros(k)
+    np.maximum.at(best, inverse[: len(cols)], vals)
+    return _Row(stories, full, distinct, best)
 
 
 def _best(

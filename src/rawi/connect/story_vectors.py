@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -239,8 +240,13 @@ def _day(time: str | None) -> int:
     """Days since 1970 of an ISO date-time ("2015-08-10T20:27:03"), -1 when unknown."""
     if not time or len(time) < 10:
         return -1
+    return _date(time[:10])
+
+
+@lru_cache(maxsize=4096)
+def _date(date: str) -> int:
     try:
-        return int(np.datetime64(time[:10], "D").astype(np.int64))
+        return int(np.datetime64(date, "D").astype(np.int64))
     except ValueError:
         return -1
 
