@@ -80,22 +80,16 @@ class CrfWeights:
         self.trans = np.zeros((n_labels, n_labels))  # trans[i, j]: from label i to label j
         self.trans[trans["src"], trans["dst"]] = trans["weight"]
 
-    def decode(self, flat: Sequence[int], counts: Sequence[int], lengths: Sequence[int]) -> list[list[str]]:
-        """Best label sequences of consecutive sentences (`lengths` tokens each) from the attribute ids of
-        each token's features, in order (`counts` of them per token, one token after the other in `flat`)."""
+    def decode(self, ids: np.ndarray, lengths: Sequence[int]) -> list[list[str]]:
+        """Best label sequences of consecutive sentences (`lengths` tokens each); `ids[i]` holds the
+        attribute ids of token i's features in order, padded with `pad` (a row of zeros: x + 0.0 == x)."""
         out: list[list[str]] = [[] for _ in lengths]
-        n = len(counts)
+        n = ids.shape[0]
         if not n:
             return out
-        # ids[k, i]: the k-th feature of token i, padded with the row of zeros
-        per_token = np.array(counts, dtype=np.intp)
-        token = np.repeat(np.arange(n), per_token)
-        k = np.arange(len(flat)) - np.repeat(np.cumsum(per_token) - per_token, per_token)
-        ids = np.full((int(per_token.max()), n), self.pad, dtype=np.intp)
-        ids[k, token] = np.fromiter(flat, dtype=np.intp, count=len(flat))
         n_labels = len(self.labels)
         scores = np.zeros((n, n_labels))
-        for row in np.take(self.weights, ids, axis=0):  # one feature at a time: crfsuite's sums, in its order
+        for row in np.take(self.weights, ids.T, axis=0):  # one feature at a time: crfsuite's sums, in its order
             scores += row
         # Viterbi over all sentences at once, longest first, so that those still running are a prefix.
         order = sorted((s for s in range(len(lengths)) if lengths[s]), key=lambda s: -lengths[s])
@@ -140,7 +134,8 @@ def _cqdb_strings(data: bytes, offset: int) -> list[str]:
     return out
 
 
-_TypeIds = tuple[str, tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+# a word type's matching form, the ids of its feature groups one after the other, and the groups' sizes
+_TypeIds = tuple[str, np.ndarray, tuple[int, ...]]
 
 
 class NerModel:
@@ -151,8 +146,9 @@ class NerModel:
         self._bytes = model_bytes
         self.featurizer = Featurizer(res)
         self.crf = CrfWeights(model_bytes)
-        # A word type's features as attribute ids (~0.5 KB each, a sixth of their strings): cached widely.
+        # A word type's features as attribute ids (~0.4 KB each, a tenth of their strings): cached widely.
         self._type_ids = lru_cache(maxsize=100_000)(self._compute_type_ids)
+        self._id_type = np.uint16 if self.crf.pad < 2**16 else np.uint32
         self._local = threading.local()
         self.names = names or {}  # names the training data types reliably (see `known_names`)
         self._name_lengths: dict[str, tuple[int, ...]] = {}
@@ -198,15 +194,12 @@ class NerModel:
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO tags for each sentence; one numpy pass over them all (an article's sentences, say)."""
-        flat: list[int] = []
-        counts: list[int] = []
-        lengths: list[int] = []
-        for tokens in sentences:
-            for i in range(0, len(tokens), _MAX_SENTENCE):  # longer runs are cut, each tagged alone
-                chunk = tokens[i : i + _MAX_SENTENCE]
-                self._features(chunk, flat, counts)
-                lengths.append(len(chunk))
-        tagged = self.crf.decode(flat, counts, lengths)
+        chunks = [
+            tokens[i : i + _MAX_SENTENCE]  # longer runs are cut, each tagged alone
+            for tokens in sentences
+            for i in range(0, len(tokens), _MAX_SENTENCE)
+        ]
+        tagged = self.crf.decode(self._feature_ids(chunks), [len(c) for c in chunks])
         out: list[list[str]] = []
         k = 0
         for tokens in sentences:
@@ -220,53 +213,98 @@ class NerModel:
     def _compute_type_ids(self, word: str) -> _TypeIds:
         mf, *groups = self.featurizer.type_features(word)
         get = self.crf.attr_id.get
-        # crfsuite skips the attributes its model does not know. Tuples of ints: the collector stops
-        # tracking them, where a hundred thousand cached lists would slow every full collection.
-        own, m2, m1, p1, p2 = (tuple([x for f in g if (x := get(f)) is not None]) for g in groups)
-        return mf, own, m2, m1, p1, p2
+        # crfsuite skips the attributes its model does not know
+        kept = [[x for f in g if (x := get(f)) is not None] for g in groups]
+        return mf, np.array([x for g in kept for x in g], dtype=self._id_type), tuple(map(len, kept))
 
-    def _features(self, tokens: Sequence[str], flat: list[int], counts: list[int]) -> None:
-        """Append the attribute ids of each token's features, in the order of `Featurizer.sentence` (which
-        training uses): its own, context words, bigrams, gazetteer phrases."""
-        types = [self._type_ids(t) for t in tokens]
-        n = len(types)
-        forms = [t[0] for t in types]
-        ptags = self.featurizer._phrase_tags(forms) if self.featurizer.res.phrases else [None] * n
-        ids = self.crf.attr_id
-        get = ids.get
-        bos2, bos, eos, eos2 = (tuple(ids[f] for f in (b,) if f in ids) for b in ("-2BOS", "BOS", "EOS", "+2EOS"))
+    def _feature_ids(self, chunks: Sequence[Sequence[str]]) -> np.ndarray:
+        """The attribute ids of each token's features, one row per token of `chunks` (each tagged as a
+        sentence), padded: the features of `Featurizer.sentence` (which training uses) in its order: the
+        token's own, those of the words around it (or the sentence bounds), bigrams, gazetteer phrases."""
+        pad = self.crf.pad
+        index: dict[str, int] = {}  # word → its row in `table`
+        rows = [index.setdefault(w, len(index)) for c in chunks for w in c]
+        n = len(rows)
+        if not n:
+            return np.zeros((0, 1), dtype=np.intp)
+        types = [self._type_ids(w) for w in index]
+        # The feature groups of each word (own, seen at -2, -1, +1, +2) padded into one table, with a last
+        # row for the sentence bounds: "-2BOS", "BOS", "EOS", "+2EOS" in the slots of the groups they replace.
+        get = self.crf.attr_id.get
+        edge = [[x] if (x := get(f)) is not None else [] for f in ("-2BOS", "BOS", "EOS", "+2EOS")]
+        lens = np.array([t[2] for t in types] + [(0, *map(len, edge))], dtype=np.intp)  # (words + 1, 5)
+        widths = lens.max(axis=0)
+        offsets = np.cumsum(widths) - widths
+        values = np.concatenate([t[1] for t in types] + [np.array([x for e in edge for x in e], dtype=self._id_type)])
+        sizes = lens.ravel()
+        k = np.arange(len(values)) - np.repeat(np.cumsum(sizes) - sizes, sizes)  # place in its group
+        table = np.full((len(lens), int(widths.sum())), pad, dtype=np.intp)
+        table[np.repeat(np.arange(len(lens)), lens.sum(axis=1)), np.repeat(np.tile(offsets, len(lens)), sizes) + k] = (
+            values
+        )
+        # Each token's neighbours within its sentence, or the bounds row.
+        at = np.array(rows, dtype=np.intp)
+        size = np.array([len(c) for c in chunks], dtype=np.intp)
+        pos = np.arange(n) - np.repeat(np.cumsum(size) - size, size)  # place in its sentence
+        after = np.repeat(size, size) - pos - 1  # tokens after it in its sentence
+        bound = len(types)
+
+        def near(shift: int, ok: np.ndarray) -> np.ndarray:
+            src = np.full(n, bound, dtype=np.intp)
+            if shift < 0:
+                src[-shift:] = at[:shift]
+            else:
+                src[: n - shift] = at[shift:]
+            return np.where(ok, src, bound)
+
+        def group(g: int, src: np.ndarray) -> np.ndarray:
+            return table[src, offsets[g] : offsets[g] + widths[g]]
+
         # the bigram of tokens i, i+1 is feature "bg+=" of token i and "bg-=" of token i+1
-        pairs = [forms[i] + "|" + forms[i + 1] for i in range(n - 1)]
-        bg_next = [get("bg+=" + p) for p in pairs]
-        bg_prev = [get("bg-=" + p) for p in pairs]
-        for i in range(n):
-            before = len(flat)
-            flat += types[i][1]
-            flat += types[i - 2][2] if i >= 2 else bos2
-            if i >= 1:
-                flat += types[i - 1][3]
-                if (x := bg_prev[i - 1]) is not None:
-                    flat.append(x)
-            else:
-                flat += bos
-            if i + 1 < n:
-                flat += types[i + 1][4]
-                if (x := bg_next[i]) is not None:
-                    flat.append(x)
-            else:
-                flat += eos
-            flat += types[i + 2][5] if i + 2 < n else eos2
-            ph = ptags[i]
-            if ph:
-                if (x := get("ph=" + ph)) is not None:
-                    flat.append(x)
-                nxt = ptags[i + 1] if i + 1 < n else None
-                if nxt and nxt[0] == "I" and (x := get("ph+1=" + nxt)) is not None:
-                    flat.append(x)
-            prev = ptags[i - 1] if i else None
-            if prev and (x := get("ph-1=" + prev)) is not None:
-                flat.append(x)
-            counts.append(len(flat) - before)
+        forms = [types[r][0] for r in rows]
+        pairs = [a + "|" + b for a, b in pairwise(forms)]
+        bg_next = np.array([get("bg+=" + p, pad) for p in pairs] + [pad], dtype=np.intp)
+        bg_prev = np.array([pad] + [get("bg-=" + p, pad) for p in pairs], dtype=np.intp)
+        bg_next[after == 0] = pad
+        bg_prev[pos == 0] = pad
+        parts = [
+            group(0, at),
+            group(1, near(-2, pos >= 2)),
+            group(2, near(-1, pos >= 1)),
+            bg_prev[:, None],
+            group(3, near(1, after >= 1)),
+            bg_next[:, None],
+            group(4, near(2, after >= 2)),
+        ]
+        if self.featurizer.res.phrases:
+            phrases = self._phrase_ids(chunks, forms)
+            if phrases is not None:
+                parts.append(phrases)
+        return np.concatenate(parts, axis=1)
+
+    def _phrase_ids(self, chunks: Sequence[Sequence[str]], forms: list[str]) -> np.ndarray | None:
+        """Columns "ph=", "ph+1=", "ph-1=" of the gazetteer phrases in each sentence; None when none."""
+        get = self.crf.attr_id.get
+        out: np.ndarray | None = None
+        start = 0
+        for c in chunks:
+            tags = self.featurizer._phrase_tags(forms[start : start + len(c)])
+            for i, ph in enumerate(tags):
+                prev = tags[i - 1] if i else None
+                if not ph and not prev:
+                    continue
+                if out is None:
+                    out = np.full((len(forms), 3), self.crf.pad, dtype=np.intp)
+                row = out[start + i]
+                if ph:
+                    row[0] = get("ph=" + ph, self.crf.pad)
+                    nxt = tags[i + 1] if i + 1 < len(tags) else None
+                    if nxt and nxt[0] == "I":
+                        row[1] = get("ph+1=" + nxt, self.crf.pad)
+                if prev:
+                    row[2] = get("ph-1=" + prev, self.crf.pad)
+            start += len(c)
+        return out
 
 
 def tag_document(model: NerModel, sentences: Sequence[Sequence[str]], window: int = DOC_WINDOW) -> list[list[str]]:
