@@ -46,6 +46,8 @@ class StoryParams:
     link_weight: float = 0.0  # an article also joins a story when this times its best cosine with a member is enough
     serial_hours: float = 12.0  # a story holding an article of the same outlet this far apart in time...
     serial_margin: float = 0.0  # ...needs this much more similarity: outlets run series (press reviews, closes)
+    series_numbers: int = 4  # an article and a same-outlet member serial_hours apart, each with this many numbers...
+    series_shared: float = 0.25  # ...sharing less than this share of them (Jaccard) report different events
     vectors: VectorParams = field(default_factory=VectorParams)
 
 
@@ -83,6 +85,7 @@ class _State:
         self.last = np.full(n, np.nan)
         self.entities: list[dict[str, int]] = []
         self.outlets: list[dict[str | None, list[float]]] = []  # outlet -> times of its articles in the story
+        self.numbers: list[dict[str | None, list[tuple[float, frozenset[str]]]]] = []  # outlet -> (time, numbers)
         self.embedding = np.zeros((n, dims), np.float32) if dims else None
         self.members: list[list[int]] = []
 
@@ -90,6 +93,7 @@ class _State:
         self.members.append([])
         self.entities.append({})
         self.outlets.append({})
+        self.numbers.append({})
         self.count += 1
         return self.count - 1
 
@@ -251,6 +255,9 @@ def _place(s: int, i: int, d: StoryDoc, times: np.ndarray, story_of: np.ndarray,
     t = times[i]
     if np.isfinite(t):
         st.outlets[s].setdefault(d.outlet, []).append(t)
+        nums = numbers(d)
+        if nums:
+            st.numbers[s].setdefault(d.outlet, []).append((t, nums))
         st.first[s] = t if np.isnan(st.first[s]) else min(st.first[s], t)
         st.last[s] = t if np.isnan(st.last[s]) else max(st.last[s], t)
 
@@ -359,6 +366,12 @@ def _best(
                 seen = st.outlets[s].get(d.outlet, ())
                 if any(abs(t - x) >= p.serial_hours * 3600.0 for x in seen):
                     sim[k] -= p.serial_margin
+    if p.series_numbers and np.isfinite(t):
+        nums = numbers(d)
+        if len(nums) >= p.series_numbers:
+            for k, s in enumerate(stories.tolist()):
+                if sim[k] >= p.threshold and _other_issue(nums, t, st.numbers[s].get(d.outlet, ()), p):
+                    sim[k] = -1.0
     if p.entity_weight and d.entities:
         for k, s in enumerate(stories.tolist()):
             known = st.entities[s]
@@ -372,6 +385,24 @@ def _best(
         sim = np.where(sim > 0, (1 - p.embedding_weight) * sim + p.embedding_weight * ecos, sim)
     k = int(np.argmax(sim))  # first maximum: the older story wins a tie
     return int(stories[k]) if sim[k] >= p.threshold else -1
+
+
+def numbers(d: StoryDoc) -> frozenset[str]:
+    """The numbers among an article's title and lead terms (figures, counts, times, dates)."""
+    return frozenset(t for t in d.tokens if t.isdigit())
+
+
+def _other_issue(nums: frozenset[str], t: float, seen: Sequence[tuple[float, frozenset[str]]], p: StoryParams) -> bool:
+    """Whether an article is another issue of a series the outlet runs: the outlet has an article in the
+    story published serial_hours or more apart whose numbers are mostly different. A template text (a market
+    close, a weather bulletin, a press review) keeps its words from one issue to the next and changes its
+    figures; a report of one event, retold or followed up by its outlet, keeps most of them."""
+    return any(
+        abs(t - x) >= p.serial_hours * 3600.0
+        and len(other) >= p.series_numbers
+        and len(nums & other) < p.series_shared * len(nums | other)
+        for x, other in seen
+    )
 
 
 def _join(
@@ -401,6 +432,9 @@ def _join(
     t = times[i]
     if np.isfinite(t):
         st.outlets[s].setdefault(d.outlet, []).append(t)
+        nums = numbers(d)
+        if nums:
+            st.numbers[s].setdefault(d.outlet, []).append((t, nums))
         st.first[s] = t if np.isnan(st.first[s]) else min(st.first[s], t)
         st.last[s] = t if np.isnan(st.last[s]) else max(st.last[s], t)
 
