@@ -11,6 +11,7 @@ The store keeps stories current through `StoryHook` (story_hook.py).
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -223,6 +224,7 @@ class StoryRun:
     docs: list[StoryDoc]  # every article read (its uri and outlet)
     errors: list[Any]  # the inputs that could not be read (InputError)
     counts: dict[str, int]
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step (stories_paths)
 
     def story_of_uri(self) -> dict[str, str]:
         """Page uri -> story id of the page's main article."""
@@ -238,12 +240,23 @@ def stories_paths(
     paths: Iterable[str | Path], *, params: StoryParams | None = None, jobs: int | None = None
 ) -> StoryRun:
     """Stories of every article under `paths`: read and segment (on `jobs` processes), near duplicates,
-    clustering, descriptions."""
+    clustering, descriptions (`timings` says how long each took)."""
     from rawi.connect.dedup import dedup_paths
     from rawi.connect.story_inputs import read_articles
+    from rawi.connect.story_vectors import vectors
 
     paths = list(paths)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
     docs, articles, errors = read_articles(paths, jobs=jobs)
+    lap("read and segment")
     dedup = dedup_paths(paths, jobs=jobs)
     by_uri: dict[str, list[str]] = {}
     for d in docs:
@@ -254,10 +267,18 @@ def stories_paths(
         for m in g.members:
             for aid in by_uri.get(dedup.corpus.ids[m], [])[:1]:  # the page's main article
                 near[aid] = str(g.members[0])
-    stories = build_stories(docs, articles, groups=near, params=params)
+    lap("near duplicates")
+    p = params or StoryParams()
+    joined = merge_groups(near, dispatch_groups(docs))
+    vecs = vectors(sorted(docs, key=lambda d: d.sort_key), p.vectors)
+    lap("vectors")
+    a = assign(docs, groups=joined, params=p, vecs=vecs)
+    lap("clustering")
+    stories = [describe([a.docs[m] for m in members], articles, a.labels.get(k)) for k, members in enumerate(a.stories)]
+    lap("descriptions")
     counts = {
         "articles": len(docs),
         "stories": len(stories),
         "multi-article stories": sum(len(s.article_ids) > 1 for s in stories),
     }
-    return StoryRun(stories, docs, errors, counts)
+    return StoryRun(stories, docs, errors, counts, timings)
