@@ -425,7 +425,8 @@ def _propagate(text: str, ments: list[_Mention], toks, tok_mf: list[str], taken:
     sizes: dict[str, set[int]] = {}  # first word → lengths of the patterns it begins: most words begin none
     for p in patterns:
         sizes.setdefault(p[0], set()).add(len(p))
-    plans: dict[str, tuple[tuple[str, ...], list[int]]] = {}  # word → its forms, the lengths worth trying
+    # word → its forms, the lengths worth trying, and whether each form spells a surname of the article
+    plans: dict[str, tuple[tuple[str, ...], list[int], tuple[bool, ...]]] = {}
     free = [0] * (len(toks) + 1)  # free[i]: how many tokens from i on are not taken
     for i in range(len(toks) - 1, -1, -1):
         free[i] = 0 if taken[i] else free[i + 1] + 1
@@ -439,18 +440,21 @@ def _propagate(text: str, ments: list[_Mention], toks, tok_mf: list[str], taken:
         if plan is None:
             cands = _forms(tok_mf[i])
             tried = {n for c in cands for n in sizes.get(c, ())}
-            if surnames and any(skeleton(c) in surnames for c in cands):
+            fuzzy = tuple(
+                [bool(surnames) and any(_fuzzy_single(c, w) for w in surnames.get(skeleton(c), ())) for c in cands]
+            )
+            if any(fuzzy):
                 tried.add(1)  # a spelling variant of a surname is matched alone
-            plan = plans[tok_mf[i]] = (cands, sorted(tried, reverse=True))
-        cands, tried = plan
+            plan = plans[tok_mf[i]] = (cands, sorted(tried, reverse=True), fuzzy)
+        cands, tried, fuzzy = plan
         bound = min(longest, len(toks) - i, free[i])
         for n in tried:
             if n > bound:
                 continue
             rest = tuple(tok_mf[i + 1 : i + n])
-            for c in cands:
+            for c, spells in zip(cands, fuzzy, strict=True):
                 lab = patterns.get((c, *rest))
-                if lab is None and n == 1 and any(_fuzzy_single(c, w) for w in surnames.get(skeleton(c), ())):
+                if lab is None and n == 1 and spells:
                     lab = "PER"
                 if lab is not None:
                     start, end = toks[i].start, toks[i + n - 1].end
