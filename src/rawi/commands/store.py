@@ -201,7 +201,7 @@ def serve(
 
     import uvicorn
 
-    from rawi.web.app import SERVE_DB_ENV, SERVE_READ_ONLY_ENV, create_app
+    from rawi.web.app import SERVE_DB_ENV, SERVE_READ_ONLY_ENV, create_app, freeze_startup_objects
 
     url = resolve_url(db)
     # Opened here first, also with several workers: a bad store fails now, and migrations run once.
@@ -210,6 +210,7 @@ def serve(
         err.print(f"rawi: warning: listening on {host}, reachable from other machines; public? add --read-only")
     err.print(f"rawi: the dashboard is at http://{host}:{port}/ (API docs at /docs)", highlight=False)
     if workers == 1:
+        freeze_startup_objects()
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return
     app.state.store.close()

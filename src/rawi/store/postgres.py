@@ -43,7 +43,7 @@ class PostgresStore(SqlStore):
         self.read_only = read_only
         self._psycopg = _psycopg()
         self._local = threading.local()
-        self._connections: list[Any] = []
+        self._connections: dict[threading.Thread, Any] = {}
         self._lock = threading.Lock()
         if not read_only:
             self._migrate()
@@ -64,12 +64,15 @@ class PostgresStore(SqlStore):
                 raise UsageError(f"cannot connect to the PostgreSQL store ({first}); check --db or RAWI_DB") from None
             self._local.conn = conn
             with self._lock:
-                self._connections.append(conn)
+                # A thread that ended (servers retire idle worker threads) leaves its connection here: close it.
+                for ended in [t for t in self._connections if not t.is_alive()]:
+                    self._connections.pop(ended).close()
+                self._connections[threading.current_thread()] = conn
         return conn
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._connections:
+            for conn in self._connections.values():
                 conn.close()
             self._connections.clear()
         self._local = threading.local()

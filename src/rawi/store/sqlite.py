@@ -56,7 +56,7 @@ class SqliteStore(SqlStore):
                 f"{self.path}: the folder {self.path.parent} does not exist; create it or choose another --db"
             )
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: dict[threading.Thread, sqlite3.Connection] = {}
         self._lock = threading.Lock()
         if read_only:  # never create or migrate: only an existing, current store is served
             self._check_schema()
@@ -85,12 +85,15 @@ class SqliteStore(SqlStore):
                 raise UsageError(f"{self.path}: not a rawi SQLite store ({exc})") from None
             self._local.conn = conn
             with self._lock:
-                self._connections.append(conn)
+                # A thread that ended (servers retire idle worker threads) leaves its connection here: close it.
+                for ended in [t for t in self._connections if not t.is_alive()]:
+                    self._connections.pop(ended).close()
+                self._connections[threading.current_thread()] = conn
         return conn
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._connections:
+            for conn in self._connections.values():
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
