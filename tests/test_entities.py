@@ -216,6 +216,21 @@ def test_numpy_tagging_gives_crfsuites_tags() -> None:
     assert [model.tag(s) for s in sents[-3:]] == [model.reference_tag(s) for s in sents[-3:]]
 
 
+@needs_shared
+def test_feature_ids_are_the_featurizers_strings() -> None:
+    """The cached attribute ids of a word's feature groups are its feature strings that the model knows,
+    in order (what crfsuite makes of them)."""
+    model = load_model()
+    ids = model.crf.attr_id
+    rows = conll.read_rows(ANERCORP.read_text(encoding="utf-8").splitlines())
+    words = [*list(dict.fromkeys(r.token for r in rows))[:20_000], "BBC", "123", "؟", "وللولايات"]
+    for word in words:
+        mf, got, sizes = model._compute_type_ids(word)
+        want = [[ids[f] for f in g if f in ids] for g in model.featurizer.type_features(word)[1:]]
+        assert mf == model.featurizer.type_features(word)[0]
+        assert list(sizes) == [len(g) for g in want] and got.tolist() == [x for g in want for x in g], word
+
+
 def test_find_mentions_offsets() -> None:
     text = "أكد وزير الخارجية الروسي سيرغي لافروف في موسكو أن روسيا مستعدة."
     ms = find_mentions(text)

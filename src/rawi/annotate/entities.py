@@ -149,6 +149,7 @@ class NerModel:
         # A word type's features as attribute ids (~0.4 KB each, a tenth of their strings): cached widely.
         self._type_ids = lru_cache(maxsize=100_000)(self._compute_type_ids)
         self._id_type = np.uint16 if self.crf.pad < 2**16 else np.uint32
+        self._seen_ids: dict[str, tuple[int | None, ...]] = {}  # see `_compute_type_ids`
         self._local = threading.local()
         self.names = names or {}  # names the training data types reliably (see `known_names`)
         self._name_lengths: dict[str, tuple[int, ...]] = {}
@@ -211,10 +212,26 @@ class NerModel:
         return out
 
     def _compute_type_ids(self, word: str) -> _TypeIds:
-        mf, *groups = self.featurizer.type_features(word)
+        """`Featurizer.type_features` as attribute ids (crfsuite skips the attributes its model does not
+        know). The features a neighbour sees, but for the word itself ("w="), are shared by many words
+        (clusters, gazetteer classes, cues, shapes): their ids at -2, -1, +1, +2 are looked up once."""
+        mf, own, ctx, first_stem = self.featurizer.type_parts(word)
         get = self.crf.attr_id.get
-        # crfsuite skips the attributes its model does not know
-        kept = [[x for f in g if (x := get(f)) is not None] for g in groups]
+        kept = [[x for f in own if (x := get(f)) is not None], [], [], [], []]
+        around = kept[1:]
+        for k, f in enumerate(ctx):
+            seen = self._seen_ids.get(f) if k else None
+            if seen is None:
+                seen = (get("-2" + f), get("-1" + f), get("+1" + f), get("+2" + f))
+                if k:
+                    self._seen_ids[f] = seen
+            for ids, x in zip(around, seen, strict=True):
+                if x is not None:
+                    ids.append(x)
+        for s in first_stem:
+            for ids, f in ((kept[2], "-1st=" + s), (kept[3], "+1st=" + s)):
+                if (x := get(f)) is not None:
+                    ids.append(x)
         return mf, np.array([x for g in kept for x in g], dtype=self._id_type), tuple(map(len, kept))
 
     def _feature_ids(self, chunks: Sequence[Sequence[str]]) -> np.ndarray:

@@ -153,6 +153,19 @@ class Featurizer:
 
     def _type_features(self, word: str) -> tuple[str, list[str], list[str], list[str], list[str], list[str]]:
         """Features of one word type: (matching form, own, seen at -2, at -1, at +1, at +2)."""
+        mf, own, ctx, first_stem = self.type_parts(word)
+        return (
+            mf,
+            own,
+            ["-2" + f for f in ctx],
+            ["-1" + f for f in ctx] + ["-1st=" + s for s in first_stem],
+            ["+1" + f for f in ctx] + ["+1st=" + s for s in first_stem],
+            ["+2" + f for f in ctx],
+        )
+
+    def type_parts(self, word: str) -> tuple[str, list[str], list[str], list[str]]:
+        """What `_type_features` is made of: (matching form, own features, the features a neighbour sees
+        (before their -2/-1/+1/+2 prefix; the first is "w=" and the word's own), the first stem)."""
         mf = match_form(word)
         stems = strip_clitics(mf)
         sh = shape(word)
@@ -197,14 +210,7 @@ class Featurizer:
             own.append("cue=" + cue)
             ctx.append("cue=" + cue)
         ctx.append("sh=" + sh)
-        return (
-            mf,
-            own,
-            ["-2" + f for f in ctx],
-            ["-1" + f for f in ctx] + [f"-1st={s}" for s in stems[:1]],
-            ["+1" + f for f in ctx] + [f"+1st={s}" for s in stems[:1]],
-            ["+2" + f for f in ctx],
-        )
+        return mf, own, ctx, stems[:1]
 
     def _phrase_tags(self, forms: list[str]) -> list[str | None]:
         """Longest-match gazetteer phrases over the sentence, as B-/I- tags per token. Only the lengths
