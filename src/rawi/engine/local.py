@@ -21,6 +21,9 @@ from rawi.segment import BoilerplateIndex, segment_page
 CHUNK_PAGES = 16  # pages per task: large enough to hide the pickling, small enough to keep order cheap
 CHUNK_CHARS = 400_000
 PAGE_TIMEOUT = 300.0  # seconds a page may take before its worker is presumed hung and replaced
+# Pages analyzed ahead of the writer: more than a store batch (200), so that the workers keep analyzing
+# while the main process writes a batch and runs the update hooks, instead of idling after a few chunks.
+AHEAD_PAGES = 512
 
 
 def learn_boilerplate(paths: Iterable[str | Path]) -> BoilerplateIndex:
@@ -116,6 +119,7 @@ def analyze_prepared(
         initializer=init_worker,
         initargs=(small, annotators),
         item_timeout=PAGE_TIMEOUT,
+        in_flight=max(4 * workers, AHEAD_PAGES // CHUNK_PAGES),
         preload=list(dict.fromkeys(["rawi.engine.worker", __name__, *([prepare.__module__] if prepare else [])])),
     ) as pool:
         for results in pool.map(chunks):
