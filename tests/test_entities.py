@@ -225,7 +225,7 @@ def test_feature_ids_are_the_featurizers_strings() -> None:
     rows = conll.read_rows(ANERCORP.read_text(encoding="utf-8").splitlines())
     words = [*list(dict.fromkeys(r.token for r in rows))[:20_000], "BBC", "123", "؟", "وللولايات"]
     for word in words:
-        mf, got, sizes = model._compute_type_ids(word)
+        mf, got, sizes, _ = model._compute_type_ids(word)
         want = [[ids[f] for f in g if f in ids] for g in model.featurizer.type_features(word)[1:]]
         assert mf == model.featurizer.type_features(word)[0]
         assert list(sizes) == [len(g) for g in want] and got.tolist() == [x for g in want for x in g], word

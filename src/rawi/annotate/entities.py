@@ -134,8 +134,9 @@ def _cqdb_strings(data: bytes, offset: int) -> list[str]:
     return out
 
 
-# a word type's matching form, the ids of its feature groups one after the other, and the groups' sizes
-_TypeIds = tuple[str, np.ndarray, tuple[int, ...]]
+# a word type's matching form, the ids of its feature groups one after the other, the groups' sizes, and
+# whether it may begin a gazetteer phrase
+_TypeIds = tuple[str, np.ndarray, tuple[int, ...], bool]
 
 
 class NerModel:
@@ -232,7 +233,8 @@ class NerModel:
             for ids, f in ((kept[2], "-1st=" + s), (kept[3], "+1st=" + s)):
                 if (x := get(f)) is not None:
                     ids.append(x)
-        return mf, np.array([x for g in kept for x in g], dtype=self._id_type), tuple(map(len, kept))
+        begins = bool(self.featurizer._phrase_starts(mf))  # the word may begin a gazetteer phrase
+        return mf, np.array([x for g in kept for x in g], dtype=self._id_type), tuple(map(len, kept)), begins
 
     def _feature_ids(self, chunks: Sequence[Sequence[str]]) -> np.ndarray:
         """The attribute ids of each token's features, one row per token of `chunks` (each tagged as a
@@ -294,18 +296,24 @@ class NerModel:
             group(4, near(2, after >= 2)),
         ]
         if self.featurizer.res.phrases:
-            phrases = self._phrase_ids(chunks, forms)
+            begins = np.array([t[3] for t in types] + [False])[at]  # tokens whose words begin phrases
+            phrases = self._phrase_ids(chunks, forms, np.flatnonzero(begins).tolist()) if begins.any() else None
             if phrases is not None:
                 parts.append(phrases)
         return np.concatenate(parts, axis=1)
 
-    def _phrase_ids(self, chunks: Sequence[Sequence[str]], forms: list[str]) -> np.ndarray | None:
-        """Columns "ph=", "ph+1=", "ph-1=" of the gazetteer phrases in each sentence; None when none."""
+    def _phrase_ids(self, chunks: Sequence[Sequence[str]], forms: list[str], begins: list[int]) -> np.ndarray | None:
+        """Columns "ph=", "ph+1=", "ph-1=" of the gazetteer phrases in each sentence (`begins`: the tokens
+        whose words begin phrases); None when none."""
         get = self.crf.attr_id.get
         out: np.ndarray | None = None
         start = 0
         for c in chunks:
-            tags = self.featurizer._phrase_tags(forms[start : start + len(c)])
+            lo, hi = bisect.bisect_left(begins, start), bisect.bisect_left(begins, start + len(c))
+            if lo == hi:
+                start += len(c)
+                continue  # no phrase can begin in this sentence
+            tags = self.featurizer._phrase_tags(forms[start : start + len(c)], [k - start for k in begins[lo:hi]])
             for i, ph in enumerate(tags):
                 prev = tags[i - 1] if i else None
                 if not ph and not prev:

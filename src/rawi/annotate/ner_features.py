@@ -212,13 +212,16 @@ class Featurizer:
         ctx.append("sh=" + sh)
         return mf, own, ctx, stems[:1]
 
-    def _phrase_tags(self, forms: list[str]) -> list[str | None]:
+    def _phrase_tags(self, forms: list[str], at: Iterable[int] | None = None) -> list[str | None]:
         """Longest-match gazetteer phrases over the sentence, as B-/I- tags per token. Only the lengths
-        that phrases starting with a word have are tried, which keeps this linear in practice."""
+        that phrases starting with a word have are tried, which keeps this linear in practice. `at`, in
+        increasing order, can hold the only positions whose words begin phrases (the others are skipped)."""
         tags: list[str | None] = [None] * len(forms)
         phrases, starts = self.res.phrases, self._phrase_starts
-        i = 0
-        while i < len(forms):
+        free = 0  # the first position after the phrases found so far
+        for i in range(len(forms)) if at is None else at:
+            if i < free:
+                continue
             best_n, best = 0, None
             for first, lengths in starts(forms[i]):
                 for n in lengths:
@@ -233,9 +236,7 @@ class Featurizer:
                 tags[i] = "B" + label
                 for j in range(i + 1, i + best_n):
                     tags[j] = "I" + label
-                i += best_n
-            else:
-                i += 1
+                free = i + best_n
         return tags
 
     def _starts_of(self, form: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
