@@ -1,10 +1,9 @@
 """What every route needs: the store the app was started with, and the templates.
 
-Routes whose store reads are short and bounded (search, one article, stats) are `async def`: answered on
-the event loop, they skip the two worker-thread hops (endpoint, then response validation) that FastAPI
-gives a plain `def` route, and a server process answers them in order instead of contending for the GIL.
-Routes that read more (lists with filters, home, entity, story and outlet pages) stay on worker threads,
-so that they never hold up the loop. `rawi serve --workers N` uses more cores.
+Routes are plain `def`, answered on worker threads: tried as `async def` on the event loop (no thread
+hops, ~0.4 ms less CPU a request when alone), the search and article routes gave half the throughput and
+twice the p99 under bench/load.py on the shared 2-core machine, where SQLite (which releases the GIL) no
+longer overlapped with the Python of other requests. `rawi serve --workers N` uses more cores.
 """
 
 from __future__ import annotations

@@ -26,5 +26,5 @@ def list_articles(
 
 
 @router.get("/{article_id:path}", response_model=ArticleDetail, summary="One article with its annotations")
-async def get_article(article_id: str, store: Store = Depends(get_store)) -> ArticleDetail:
+def get_article(article_id: str, store: Store = Depends(get_store)) -> ArticleDetail:
     return found(store.get_article(article_id), "article")

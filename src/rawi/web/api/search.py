@@ -13,7 +13,7 @@ router = APIRouter(tags=["search"])
 
 
 @router.get("/search", response_model=SearchResults, summary="Arabic full-text search over the articles")
-async def search(
+def search(
     q: Annotated[str, Query(max_length=500, description='Words (all required), "a phrase", -excluded.')],
     outlet: ShortText = None,
     entity: ShortText = None,
@@ -29,7 +29,7 @@ async def search(
 
 
 @router.get("/stats", response_model=Counts, summary="How much the store holds")
-async def stats(store: Store = Depends(get_store)) -> Counts:
+def stats(store: Store = Depends(get_store)) -> Counts:
     return store.counts()
 
 

@@ -20,6 +20,6 @@ def articles(
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse, name="article")
-async def article(request: Request, article_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
+def article(request: Request, article_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
     detail = found(store.get_article(article_id))
     return render(request, "article.html", article=detail, paragraphs=annotated_paragraphs(detail))

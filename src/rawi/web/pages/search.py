@@ -19,16 +19,21 @@ def _outlet_choices(request: Request, store: Store) -> list[OutletSummary]:
     itself, so the app keeps the list until the store changes (SqlStore.generation)."""
     if not isinstance(store, SqlStore):
         return store.list_outlets(limit=100).items
+    # One entry per generation token: SQLite's are per connection, so each server thread keeps its own.
+    kept: dict[object, list[OutletSummary]] | None = getattr(request.app.state, "outlet_choices", None)
+    if kept is None:
+        kept = request.app.state.outlet_choices = {}
     generation = store.generation()
-    held: tuple[object, list[OutletSummary]] | None = getattr(request.app.state, "outlet_choices", None)
-    if held is None or held[0] != generation:
-        held = (generation, store.list_outlets(limit=100).items)
-        request.app.state.outlet_choices = held
-    return held[1]
+    items = kept.get(generation)
+    if items is None:
+        if len(kept) >= 64:  # tokens of an older store state, or of threads gone
+            kept.clear()
+        items = kept[generation] = store.list_outlets(limit=100).items
+    return items
 
 
 @router.get("/search", response_class=HTMLResponse, name="search")
-async def search(
+def search(
     request: Request,
     q: str = "",
     outlet: str = "",
