@@ -101,8 +101,10 @@ def main() -> None:
             best[stage] = min(best.get(stage, s), s)
 
     load = os.getloadavg()
-    print(f"{len(pages)} pages, {n_articles} articles; model load + warm-up {warm_s:.2f} s CPU; load average "
-          f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(
+        f"{len(pages)} pages, {n_articles} articles; model load + warm-up {warm_s:.2f} s CPU; load average "
+        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
     print(f"{'stage':<22}{'CPU s':>9}{'ms/article':>12}")
     rows = [("read", read_s), *best.items()]
     for stage, s in rows:
