@@ -78,3 +78,15 @@ def test_a_later_ingest_goes_on_with_open_stories(ingested: dict[str, str], days
     first = {story[p.page.uri] for p in days[0] if p.page.uri in story}
     second = {story[p.page.uri] for p in days[1] if p.page.uri in story}
     assert len(first & second) >= 20
+
+
+def test_incremental_keeps_template_texts_apart(ingested: dict[str, str]) -> None:
+    """The hard negatives of tests/test_stories.py (market closes and press reviews of different days and
+    countries), here across two separate ingests."""
+    story = ingested
+    gold = read_labels(SAMPLE, "story")
+    labels = {lab for lab in gold.values() if "bourse" in lab or lab.startswith(("muscat", "weather"))}
+    members = {lab: {story[u] for u, g in gold.items() if g == lab and u in story} for lab in labels}
+    assert len(labels) >= 8 and all(members.values())
+    merged = [(a, b) for a in labels for b in labels if a < b and members[a] & members[b]]
+    assert not merged

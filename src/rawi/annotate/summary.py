@@ -52,6 +52,14 @@ class Sentence:
     position: int  # index among the article's candidate sentences
     terms: Counter[str]
 
+    def __reduce__(self) -> tuple[object, tuple[str, str | None, int, str]]:
+        # compact for the trip back from a reading worker: the terms as one string (stems hold no spaces)
+        return _sentence, (self.text, self.article_id, self.position, " ".join(self.terms.elements()))
+
+
+def _sentence(text: str, article_id: str | None, position: int, terms: str) -> Sentence:
+    return Sentence(text, article_id, position, Counter(terms.split()))
+
 
 def sentences(article: Article, limit: int | None = None) -> list[Sentence]:
     """The article's first `limit` candidate summary sentences, in order (fragments, boilerplate left out).

@@ -46,7 +46,7 @@ class StoryParams:
     link_weight: float = 0.0  # an article also joins a story when this times its best cosine with a member is enough
     serial_hours: float = 12.0  # a story holding an article of the same outlet this far apart in time...
     serial_margin: float = 0.0  # ...needs this much more similarity: outlets run series (press reviews, closes)
-    series_numbers: int = 4  # an article and a same-outlet member serial_hours apart, each with this many numbers...
+    series_numbers: int = 4  # an article and a same-outlet member of a story, each with this many numbers...
     series_shared: float = 0.25  # ...sharing less than this share of them (Jaccard) report different events
     vectors: VectorParams = field(default_factory=VectorParams)
 
@@ -370,7 +370,7 @@ def _best(
         nums = numbers(d)
         if len(nums) >= p.series_numbers:
             for k, s in enumerate(stories.tolist()):
-                if sim[k] >= p.threshold and _other_issue(nums, t, st.numbers[s].get(d.outlet, ()), p):
+                if sim[k] >= p.threshold and _other_issue(nums, st.numbers[s].get(d.outlet, ()), p):
                     sim[k] = -1.0
     if p.entity_weight and d.entities:
         for k, s in enumerate(stories.tolist()):
@@ -392,16 +392,14 @@ def numbers(d: StoryDoc) -> frozenset[str]:
     return frozenset(t for t in d.tokens if t.isdigit())
 
 
-def _other_issue(nums: frozenset[str], t: float, seen: Sequence[tuple[float, frozenset[str]]], p: StoryParams) -> bool:
-    """Whether an article is another issue of a series the outlet runs: the outlet has an article in the
-    story published serial_hours or more apart whose numbers are mostly different. A template text (a market
-    close, a weather bulletin, a press review) keeps its words from one issue to the next and changes its
-    figures; a report of one event, retold or followed up by its outlet, keeps most of them."""
+def _other_issue(nums: frozenset[str], seen: Sequence[tuple[float, frozenset[str]]], p: StoryParams) -> bool:
+    """Whether an article is another issue of a series its outlet runs: the outlet has an article in the
+    story whose numbers are mostly different. A template text (a market close, a weather bulletin) keeps its
+    words from one issue to the next, or from one market to the next, and changes its figures; an outlet's
+    reports of one event keep most of them (its wire dispatch parts and near duplicates are joined before
+    this is asked)."""
     return any(
-        abs(t - x) >= p.serial_hours * 3600.0
-        and len(other) >= p.series_numbers
-        and len(nums & other) < p.series_shared * len(nums | other)
-        for x, other in seen
+        len(other) >= p.series_numbers and len(nums & other) < p.series_shared * len(nums | other) for _, other in seen
     )
 
 

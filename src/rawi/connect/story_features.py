@@ -36,10 +36,29 @@ class StoryDoc:
     entities: frozenset[str] = frozenset()  # entity ids (or canonical names) the article mentions
     extra: dict[str, Any] = field(default_factory=dict)  # what other stages attach (summary sentences)
 
+    def __reduce__(self) -> tuple[object, tuple[Any, ...]]:
+        # compact for the trip back from a reading worker: the stems as one string (they hold no spaces)
+        fields = (self.id, self.uri, self.outlet, self.time, self.title, " ".join(self.tokens), self.n_title)
+        return _story_doc, (*fields, self.entities, self.extra)
+
     @property
     def sort_key(self) -> tuple[bool, str, str]:
         """Canonical processing order: dated first, by time, then by id (so input order never matters)."""
         return self.time is None, self.time or "", self.id
+
+
+def _story_doc(
+    id: str,
+    uri: str | None,
+    outlet: str | None,
+    time: str | None,
+    title: str | None,
+    tokens: str,
+    n_title: int,
+    entities: frozenset[str],
+    extra: dict[str, Any],
+) -> StoryDoc:
+    return StoryDoc(id, uri, outlet, time, title, tokens.split(), n_title, entities, extra)
 
 
 @lru_cache(maxsize=300_000)

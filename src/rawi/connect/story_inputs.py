@@ -7,6 +7,7 @@ rely on words; stories kept by the store (story_hook.py) also use the stored ent
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from rawi.annotate.summary import lead_sentences
@@ -32,20 +33,23 @@ def page_articles(page: Page) -> list[tuple[StoryDoc, Article]]:
 
 
 def _task(files: list[str]) -> tuple[list[tuple[StoryDoc, Article]], list[tuple[str, str]]]:
+    """A worker's share: its articles without their paragraphs (the lead sentences a summary reads travel
+    with the StoryDoc; shipping and unpickling every text cost the main process seconds)."""
     items: list[tuple[StoryDoc, Article]] = []
     errors: list[tuple[str, str]] = []  # (source, problem): InputError does not pickle
     for page in iter_pages(files):
         if isinstance(page, InputError):
             errors.append((page.source, page.problem))
         else:
-            items.extend(page_articles(page))
+            items.extend((doc, replace(art, paragraphs=[])) for doc, art in page_articles(page))
     return items, errors
 
 
 def read_articles(
     paths: Iterable[str | Path], *, jobs: int | None = None
 ) -> tuple[list[StoryDoc], dict[str, Article], list[InputError]]:
-    """Every article under `paths` (on `jobs` processes), in input order, and the inputs that failed."""
+    """Every article under `paths` (on `jobs` processes), in input order, and the inputs that failed. The
+    articles come without paragraphs: each StoryDoc carries its lead sentences (`extra["leads"]`)."""
     errors: list[InputError] = []
     docs: list[StoryDoc] = []
     articles: dict[str, Article] = {}
