@@ -52,9 +52,10 @@ def sample_pages(shared: Path, n: int) -> tuple[list[Page], float]:
 
 
 def run(
-    pages: list[Page], boilerplate: BoilerplateIndex, annotators: list[Annotator]
+    pages: list[Page], boilerplate: BoilerplateIndex, annotators: list[Annotator], keep: bool = False
 ) -> tuple[list[SegmentedPage], dict[str, float], int]:
-    """Segment and annotate every page; CPU seconds per stage and the number of articles."""
+    """Segment and annotate every page; CPU seconds per stage and the number of articles. The results are
+    kept only with `keep`: as in a streaming run, where a kept heap would slow every garbage collection."""
     spent: dict[str, float] = defaultdict(float)
     results: list[SegmentedPage] = []
     clock = time.process_time
@@ -72,7 +73,8 @@ def run(
             articles.append(article)
         n_articles += len(articles)
         result.articles = articles
-        results.append(result)
+        if keep:
+            results.append(result)
     return results, spent, n_articles
 
 
@@ -96,7 +98,7 @@ def main() -> None:
     results: list[SegmentedPage] = []
     n_articles = 0
     for _ in range(args.repeat):
-        results, spent, n_articles = run(pages, boilerplate, annotators)
+        results, spent, n_articles = run(pages, boilerplate, annotators, keep=args.dump is not None)
         for stage, s in spent.items():
             best[stage] = min(best.get(stage, s), s)
 
