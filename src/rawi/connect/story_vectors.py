@@ -215,12 +215,6 @@ def _distinct(*cols: np.ndarray) -> tuple[np.ndarray, ...]:
     return tuple(c[new] for c in cols)
 
 
-def _sorted_unique(x: np.ndarray) -> np.ndarray:
-    """np.unique by sorting (numpy's hash-based unique is several times slower on millions of keys)."""
-    x = np.sort(x)
-    return x[_changes(x)]
-
-
 def _changes(*cols: np.ndarray) -> np.ndarray:
     """Where sorted rows differ from the row before (the first row always does)."""
     new = np.zeros(len(cols[0]), bool)
