@@ -3,6 +3,7 @@ run killed with SIGKILL resumes to store every article exactly once."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -212,6 +213,39 @@ def test_sigkill_halfway_then_rerun_stores_every_article_once(shared: Path, tmp_
     assert page_ids == {p.id for p in pages}
     skipped = next(line for line in second.stderr.splitlines() if "done by an earlier run" in line)
     assert int(skipped.split()[-1]) >= before  # nothing stored before the kill was analyzed again
+
+
+def _session_members(sid: int) -> list[int]:
+    """The processes of session `sid` (Linux /proc): a run started with start_new_session and its children."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while we looked
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":  # fields after "comm)": state, ppid, pgrp, session
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_end_when_the_main_process_is_killed(shared: Path, tmp_path: Path) -> None:
+    corpus = slice_corpus(shared, tmp_path / "sns.jsonl.gz", 600, day="2015-07-23")
+    db = tmp_path / "rawi.db"
+    command = [*RAWI, "run", str(corpus), "--db", str(db), "--workers", "2", "--batch-size", "50", "-q"]
+    run = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL, text=True)
+    try:
+        _wait_for_pages(db, run, 50)
+        assert len(_session_members(run.pid)) >= 3, "the run has no worker processes to watch"
+        os.kill(run.pid, signal.SIGKILL)  # the main process only, as the OOM killer would
+        run.wait()
+        deadline = time.monotonic() + 20
+        while _session_members(run.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _session_members(run.pid) == [], "worker processes outlived their main process"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
 
 
 # --- small parts --------------------------------------------------------------------------------------

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -74,7 +77,10 @@ class OrderedPool(Generic[T, R]):
         if start_method() == "forkserver":
             ctx.set_forkserver_preload(self.preload)
         self._executor = ProcessPoolExecutor(
-            self.workers, mp_context=ctx, initializer=self.initializer, initargs=self.initargs
+            self.workers,
+            mp_context=ctx,
+            initializer=_worker_start,
+            initargs=(os.getpid(), self.initializer, self.initargs),
         )
 
     def close(self) -> None:
@@ -150,3 +156,23 @@ class OrderedPool(Generic[T, R]):
                 results.append(self.failed(item, f"the worker process died or hung on it ({exc})"))
                 self._restart()
         return results
+
+
+def _worker_start(main_pid: int, initializer: Callable[..., None] | None, initargs: Sequence[Any]) -> None:
+    """A worker's first step: watch the main process, then the caller's own initializer. Workers are the
+    fork server's children, not the main process's, so nothing else ends them when the main process is
+    killed (SIGKILL, the OOM killer): they would wait on their queue for ever, holding their memory."""
+    threading.Thread(target=_exit_with, args=(main_pid,), name="rawi-parent-watch", daemon=True).start()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _exit_with(main_pid: int, every: float = 1.0) -> None:
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(main_pid, 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # exists, owned by someone else: the pid was reused, our main process is gone
+            os._exit(1)
