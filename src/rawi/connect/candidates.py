@@ -27,10 +27,13 @@ class CandidateParams:
     words: bool = True  # index rare words too; off for large corpora where only pairs stay selective
 
 
-def doc_keys(seq: WordSeq, weights: np.ndarray, p: CandidateParams) -> tuple[np.ndarray, np.ndarray]:
-    """(keys, word positions): word pairs as (a + 1) * V + b, and rare words as their id when `p.words`."""
+def doc_keys(
+    seq: WordSeq, weights: np.ndarray, p: CandidateParams, base: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, word positions): word pairs as (a + 1) * V + b, and rare words as their id when `p.words`.
+    V is the vocabulary size unless `base` fixes it (an index whose vocabulary grows keeps one base)."""
     ids = seq.ids.astype(np.int64)
-    v = np.int64(len(weights))
+    v = np.int64(len(weights) if base is None else base)
     keys, pos = [], []
     if len(ids) >= 2:
         a, b = ids[:-1], ids[1:]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from rawi.connect.align import AlignParams, Passage, align
-from rawi.connect.candidates import CandidateParams, SourceIndex
+from rawi.connect.candidates import CandidateParams, SourceIndex, doc_keys
 from rawi.connect.words import Vocabulary, WordSeq, word_seq
 from rawi.errors import InputError
 from rawi.read import iter_pages
@@ -166,20 +166,7 @@ def all_keys(seq: WordSeq, words: bool) -> np.ndarray:
 
 def query_keys(seq: WordSeq, weights: np.ndarray, p: CandidateParams) -> tuple[np.ndarray, np.ndarray]:
     """candidates.doc_keys with keys as in `all_keys`: the same selection, in the same order."""
-    ids = seq.ids.astype(np.int64)
-    keys, pos = [], []
-    if len(ids) >= 2:
-        a, b = ids[:-1], ids[1:]
-        keep = weights[a] + weights[b] >= p.pair_weight
-        keys.append((a[keep] + 1) * PAIR + b[keep])
-        pos.append(np.flatnonzero(keep))
-    if p.words:
-        keep = weights[ids] >= p.word_weight
-        keys.append(ids[keep])
-        pos.append(np.flatnonzero(keep))
-    if not keys:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(keys), np.concatenate(pos)
+    return doc_keys(seq, weights, p, base=PAIR)
 
 
 class _Runs:
