@@ -135,20 +135,13 @@ def assign(
             d = order[i]
             emb = embeddings.get(d.id)
             row = block.row(i, int(lo[i]), story_of)
-            group = groups.get(d.id)
-            s = group_story.get(group, -1) if group else -1
             label = preset.get(d.id)
+            s = -1
             if label is not None:
                 s = preset_story.get(label, -1)
                 if s < 0:
                     s = preset_story[label] = state.new()
-            elif s < 0:
-                s = _best(i, d, row, times, state, v, p, emb)
-            if s < 0:
-                s = state.new()
-            if group:
-                group_story.setdefault(group, s)
-            _join(s, i, d, row, times, story_of, state, v, emb)
+            _place(s, i, d, row, times, story_of, state, v, p, emb, groups.get(d.id), group_story)
     labels = {s: label for label, s in preset_story.items()}
     return Assignment(order, story_of, state.members, labels)
 
@@ -184,7 +177,7 @@ def extend(
         s = label_story.get(label, -1)
         if s < 0:
             s = label_story[label] = state.new()
-        _place(s, i, d, times, story_of, state)
+        _record(s, i, d, times, story_of, state)
         if d.id in groups:
             group_story.setdefault(groups[d.id], s)
     placed = np.flatnonzero(story_of >= 0)
@@ -213,15 +206,7 @@ def extend(
                 _placed_near(dcols, i, t, times, story_of, window),
             )
             row = _story_row(cols[keep], vals[keep], dcols[dkeep], dvals[dkeep], story_of)
-            group = groups.get(d.id)
-            s = group_story.get(group, -1) if group else -1
-            if s < 0:
-                s = _best(i, d, row, times, state, v, p, None)
-            if s < 0:
-                s = state.new()
-            if group:
-                group_story.setdefault(group, s)
-            _join(s, i, d, row, times, story_of, state, v, None)
+            _place(-1, i, d, row, times, story_of, state, v, p, None, groups.get(d.id), group_story)
     labels = {s: label for label, s in label_story.items()}
     return Assignment(order, story_of, state.members, labels)
 
@@ -245,8 +230,9 @@ def _placed_near(
     return keep
 
 
-def _place(s: int, i: int, d: StoryDoc, times: np.ndarray, story_of: np.ndarray, st: _State) -> None:
-    """Article i into story s without its vectors (extend: the norms are computed in bulk)."""
+def _record(s: int, i: int, d: StoryDoc, times: np.ndarray, story_of: np.ndarray, st: _State) -> None:
+    """Article i into story s without its vectors (members, entities, outlets, numbers, first and last
+    time): `_join` adds the centroid norms; `extend` computes those of fixed articles in bulk."""
     st.members[s].append(i)
     story_of[i] = s
     known = st.entities[s]
@@ -403,6 +389,33 @@ def _other_issue(nums: frozenset[str], seen: Sequence[tuple[float, frozenset[str
     )
 
 
+def _place(
+    s: int,
+    i: int,
+    d: StoryDoc,
+    row: _Row,
+    times: np.ndarray,
+    story_of: np.ndarray,
+    st: _State,
+    v: DocVectors,
+    p: StoryParams,
+    embedding: np.ndarray | None,
+    group: str | None,
+    group_story: dict[str, int],
+) -> None:
+    """Article i into story s when one is given (a preset story), else into its near-duplicate group's
+    story, else into the best open story, else into a new one; the first story of a group is the group's."""
+    if s < 0 and group:
+        s = group_story.get(group, -1)
+    if s < 0:
+        s = _best(i, d, row, times, st, v, p, embedding)
+    if s < 0:
+        s = st.new()
+    if group:
+        group_story.setdefault(group, s)
+    _join(s, i, d, row, times, story_of, st, v, embedding)
+
+
 def _join(
     s: int,
     i: int,
@@ -420,21 +433,9 @@ def _join(
         st.norm2[s] += 2.0 * dot + 1.0
     if v.distinct.indptr[i + 1] > v.distinct.indptr[i]:
         st.dnorm2[s] += 2.0 * ddot + 1.0
-    st.members[s].append(i)
-    story_of[i] = s
-    known = st.entities[s]
-    for e in d.entities:
-        known[e] = known.get(e, 0) + 1
     if embedding is not None and st.embedding is not None:
         st.embedding[s] += embedding
-    t = times[i]
-    if np.isfinite(t):
-        st.outlets[s].setdefault(d.outlet, []).append(t)
-        nums = numbers(d)
-        if nums:
-            st.numbers[s].setdefault(d.outlet, []).append((t, nums))
-        st.first[s] = t if np.isnan(st.first[s]) else min(st.first[s], t)
-        st.last[s] = t if np.isnan(st.last[s]) else max(st.last[s], t)
+    _record(s, i, d, times, story_of, st)
 
 
 def cluster(
