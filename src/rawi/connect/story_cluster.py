@@ -123,6 +123,7 @@ def assign(
     dims = len(next(iter(embeddings.values()))) if embeddings else 0
     state = _State(n, dims)
     story_of = np.full(n, -1, np.int64)
+    table = np.zeros(n, np.int64)  # scratch for _story_row
     group_story: dict[str, int] = {}
     preset = preset or {}
     preset_story: dict[str, int] = {}
@@ -134,7 +135,7 @@ def assign(
         for i in range(a, b):
             d = order[i]
             emb = embeddings.get(d.id)
-            row = block.row(i, int(lo[i]), story_of)
+            row = block.row(i, int(lo[i]), story_of, table)
             label = preset.get(d.id)
             s = -1
             if label is not None:
@@ -166,6 +167,7 @@ def extend(
     window = p.window_hours * 3600.0
     state = _State(n, 0)
     story_of = np.full(n, -1, np.int64)
+    table = np.zeros(n, np.int64)  # scratch for _story_row
     label_story: dict[str, int] = {}
     group_story: dict[str, int] = {}
     new: list[int] = []
@@ -205,7 +207,7 @@ def extend(
                 _placed_near(cols, i, t, times, story_of, window),
                 _placed_near(dcols, i, t, times, story_of, window),
             )
-            row = _story_row(cols[keep], vals[keep], dcols[dkeep], dvals[dkeep], story_of)
+            row = _story_row(cols[keep], vals[keep], dcols[dkeep], dvals[dkeep], story_of, table)
             _place(-1, i, d, row, times, story_of, state, v, p, None, groups.get(d.id), group_story)
     labels = {s: label for label, s in label_story.items()}
     return Assignment(order, story_of, state.members, labels)
@@ -292,12 +294,12 @@ class _Block:
     sims: sparse.csr_matrix
     dsims: sparse.csr_matrix
 
-    def row(self, i: int, lo: int, story_of: np.ndarray) -> _Row:
+    def row(self, i: int, lo: int, story_of: np.ndarray, table: np.ndarray) -> _Row:
         """Per story: the sum of article i's cosines with the story's members among earlier articles in the
         window, i.e. its dot product with the (windowed) story centroid."""
         cols, vals = self._entries(self.sims, i, lo)
         dcols, dvals = self._entries(self.dsims, i, lo)
-        return _story_row(cols, vals, dcols, dvals, story_of)
+        return _story_row(cols, vals, dcols, dvals, story_of, table)
 
     def _entries(self, m: sparse.csr_matrix, i: int, lo: int) -> tuple[np.ndarray, np.ndarray]:
         r = i - self.a
@@ -307,16 +309,30 @@ class _Block:
         return cols[keep], m.data[x:y][keep]
 
 
-def _story_row(cols: np.ndarray, vals: np.ndarray, dcols: np.ndarray, dvals: np.ndarray, story_of: np.ndarray) -> _Row:
-    """An article's cosines with placed articles (on all terms, on distinctive terms) summed per story."""
+def _story_row(
+    cols: np.ndarray, vals: np.ndarray, dcols: np.ndarray, dvals: np.ndarray, story_of: np.ndarray, table: np.ndarray
+) -> _Row:
+    """An article's cosines with placed articles (on all terms, on distinctive terms) summed per story
+    (`table`: scratch space, one slot per possible story)."""
     both = story_of[np.concatenate([cols, dcols])]
-    stories, inverse = np.unique(both, return_inverse=True)
+    stories, inverse = _index(both, table)
     k = len(stories)
     full = np.bincount(inverse[: len(cols)], weights=vals, minlength=k)
     distinct = np.bincount(inverse[len(cols) :], weights=dvals, minlength=k)
     best = np.zeros(k)
     np.maximum.at(best, inverse[: len(cols)], vals)
     return _Row(stories, full, distinct, best)
+
+
+def _index(values: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True) for non-negative ints below len(table), sorting only the
+    distinct values (an article meets thousands of window cosines in a few hundred stories; sorting them all
+    was most of the clustering time). `table` is scratch space; its contents are left undefined."""
+    positions = np.arange(len(values))
+    table[values] = positions  # the last position of each value wins...
+    uniq = np.sort(values[table[values] == positions])  # ...so each value is kept once
+    table[uniq] = np.arange(len(uniq))
+    return uniq, table[values]
 
 
 def _best(
@@ -375,7 +391,7 @@ def _best(
 
 def numbers(d: StoryDoc) -> frozenset[str]:
     """The numbers among an article's title and lead terms (figures, counts, times, dates)."""
-    return frozenset(t for t in d.tokens if t.isdigit())
+    return frozenset(filter(str.isdigit, d.tokens))
 
 
 def _other_issue(nums: frozenset[str], seen: Sequence[tuple[float, frozenset[str]]], p: StoryParams) -> bool:

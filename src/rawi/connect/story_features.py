@@ -17,7 +17,7 @@ from typing import Any
 
 from rawi.model import Article
 from rawi.text import match_form
-from rawi.text.stem import STOPWORDS, clitic_stem, iter_words
+from rawi.text.stem import STOPWORDS, clitic_stem, words
 
 LEAD_WORDS = 150  # body words read: the lead and a little more
 
@@ -72,14 +72,19 @@ def _term(word: str) -> str | None:
 
 def stems(text: str, limit: int | None = None) -> list[str]:
     """Content stems of `text` in order, at most `limit` words read (stopwords count toward the limit)."""
-    out: list[str] = []
-    for n, (_, _, word) in enumerate(iter_words(text)):
-        if limit is not None and n >= limit:
+    return lead_stems([text], limit)
+
+
+def lead_stems(paragraphs: Iterable[str], limit: int | None = None) -> list[str]:
+    """`stems` of the paragraphs joined (no word spans a paragraph break), reading only the paragraphs that
+    hold the first `limit` words: the words are found in C per paragraph, not one at a time."""
+    found: list[str] = []
+    for para in paragraphs:
+        found += words(para)
+        if limit is not None and len(found) >= limit:
+            del found[limit:]
             break
-        s = _term(word)
-        if s is not None:
-            out.append(s)
-    return out
+    return [s for w in found if (s := _term(w)) is not None]
 
 
 def entity_keys(entities: Iterable[dict[str, Any]]) -> frozenset[str]:
@@ -104,7 +109,7 @@ def story_doc(
         outlet=outlet,
         time=time or article.published,
         title=article.title,
-        tokens=title + stems(article.text, LEAD_WORDS),
+        tokens=title + lead_stems(article.paragraphs, LEAD_WORDS),
         n_title=len(title),
         entities=entity_keys(article.entities),
     )

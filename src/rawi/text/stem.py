@@ -94,6 +94,11 @@ def iter_words(text: str) -> Iterator[tuple[int, int, str]]:
         yield match.start(), match.end(), match.group()
 
 
+def words(text: str) -> list[str]:
+    """The words of `text` as `iter_words` finds them, without offsets (one C call: much faster)."""
+    return _WORD.findall(text)
+
+
 @lru_cache(maxsize=300_000)
 def _both(word: str) -> tuple[str, str]:
     return stem(word), clitic_stem(word)
