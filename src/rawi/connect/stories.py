@@ -239,13 +239,13 @@ class StoryRun:
 def stories_paths(
     paths: Iterable[str | Path], *, params: StoryParams | None = None, jobs: int | None = None
 ) -> StoryRun:
-    """Stories of every article under `paths`: read and segment (on `jobs` processes), near duplicates,
-    clustering, descriptions (`timings` says how long each took)."""
-    from rawi.connect.dedup import dedup_paths
-    from rawi.connect.story_inputs import read_articles
+    """Stories of every article under `paths`: read and segment (on `jobs` processes), vectors (while the
+    workers sketch near duplicates), near duplicates, clustering, descriptions (`timings` says how long each
+    took)."""
+    from rawi.connect.story_inputs import StoryInputs
     from rawi.connect.story_vectors import vectors
 
-    paths = list(paths)
+    p = params or StoryParams()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -255,9 +255,12 @@ def stories_paths(
         timings[name] = now - clock
         clock = now
 
-    docs, articles, errors = read_articles(paths, jobs=jobs)
-    lap("read and segment")
-    dedup = dedup_paths(paths, jobs=jobs)
+    with StoryInputs(paths, jobs=jobs) as inputs:
+        docs, articles, errors = inputs.articles()
+        lap("read and segment")
+        vecs = vectors(sorted(docs, key=lambda d: d.sort_key), p.vectors)
+        lap("vectors")
+        dedup = inputs.duplicates()
     by_uri: dict[str, list[str]] = {}
     for d in docs:
         if d.uri:
@@ -267,11 +270,8 @@ def stories_paths(
         for m in g.members:
             for aid in by_uri.get(dedup.corpus.ids[m], [])[:1]:  # the page's main article
                 near[aid] = str(g.members[0])
-    lap("near duplicates")
-    p = params or StoryParams()
     joined = merge_groups(near, dispatch_groups(docs))
-    vecs = vectors(sorted(docs, key=lambda d: d.sort_key), p.vectors)
-    lap("vectors")
+    lap("near duplicates")
     a = assign(docs, groups=joined, params=p, vecs=vecs)
     lap("clustering")
     stories = [describe([a.docs[m] for m in members], articles, a.labels.get(k)) for k, members in enumerate(a.stories)]
