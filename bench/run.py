@@ -459,6 +459,7 @@ def main() -> None:
     ap.add_argument("--no-stages", dest="stages", action="store_false", help="The pipeline only.")
     ap.add_argument("--markdown", action="store_true", help="Also print the tables as Markdown.")
     ap.add_argument("--out", type=Path, default=RESULT)
+    ap.add_argument("--db", type=Path, default=WORK / "run.db", help="The pipeline's store (kept after the run).")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -491,7 +492,7 @@ def main() -> None:
         for label, folder, workers in plan:
             workers = workers or len(os.sched_getaffinity(0))
             print(f"pipeline on {label} with {workers} workers …", file=sys.stderr, flush=True)
-            r = child("pipeline", folder=str(folder), workers=workers, db=str(WORK / "run.db"))
+            r = child("pipeline", folder=str(folder), workers=workers, db=str(args.db))
             r["input"] = label
             r["rate"] = r["articles"] / r["seconds"]
             pipeline.append(r)
