@@ -390,8 +390,12 @@ def _best(
 
 
 def numbers(d: StoryDoc) -> frozenset[str]:
-    """The numbers among an article's title and lead terms (figures, counts, times, dates)."""
-    return frozenset(filter(str.isdigit, d.tokens))
+    """The numbers among an article's title and lead terms (figures, counts, times, dates); kept in
+    `d.extra` (the stories hook places a kept article's story again at every batch)."""
+    found = d.extra.get("numbers")
+    if found is None:
+        found = d.extra["numbers"] = frozenset(filter(str.isdigit, d.tokens))
+    return found
 
 
 def _other_issue(nums: frozenset[str], seen: Sequence[tuple[float, frozenset[str]]], p: StoryParams) -> bool:
