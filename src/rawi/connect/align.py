@@ -63,10 +63,18 @@ def align(source: WordSeq, target: WordSeq, weights: np.ndarray, params: AlignPa
     p = params or AlignParams()
     if len(source) < p.min_words or len(target) < p.min_words:
         return []
-    si, ti = anchors(source.ids, target.ids, weights, p)
+    return align_prepared(prepare(source, weights, p), prepare(target, weights, p), weights, p)
+
+
+def align_prepared(source: Prepared, target: Prepared, weights: np.ndarray, p: AlignParams) -> list[Passage]:
+    """`align` of two texts prepared under these weights and parameters (a text aligned with many others
+    is prepared once: the same passages, less work)."""
+    if len(source.seq) < p.min_words or len(target.seq) < p.min_words:
+        return []
+    si, ti = anchors(source, target, p)
     if len(si) < p.min_anchors:
         return []
-    pair = LocalPair(source.ids, target.ids, weights)
+    pair = LocalPair(source, target, weights)
     blocks: list[tuple[int, int, int, int]] = []
     # Largest clusters first; a cluster inside a passage already found is a piece of it, not news.
     for s_idx, t_idx in sorted(clusters(si, ti, p), key=lambda c: -len(c[0])):
@@ -80,12 +88,13 @@ def align(source: WordSeq, target: WordSeq, weights: np.ndarray, params: AlignPa
         sc = pair.score(s0, s1, t0, t1)
         if sc >= p.min_score and s1 - s0 >= p.min_words and t1 - t0 >= p.min_words:
             scored.append((sc, s0, s1, t0, t1))
+    src, tgt = source.seq, target.seq
     return [
         Passage(
-            int(source.starts[s0]),
-            int(source.ends[s1 - 1]),
-            int(target.starts[t0]),
-            int(target.ends[t1 - 1]),
+            int(src.starts[s0]),
+            int(src.ends[s1 - 1]),
+            int(tgt.starts[t0]),
+            int(tgt.ends[t1 - 1]),
             round(sc, 4),
         )
         for sc, s0, s1, t0, t1 in best_per_target(scored)
@@ -109,14 +118,49 @@ def best_per_target(scored: list[tuple[float, int, int, int, int]]) -> list[tupl
     return sorted(kept, key=lambda b: b[3])
 
 
-def anchors(s_ids: np.ndarray, t_ids: np.ndarray, weights: np.ndarray, p: AlignParams) -> tuple[np.ndarray, np.ndarray]:
+class Keys:
+    """One kind of anchor key of a text (rare words, or word pairs), grouped for matching: `keys[k]` is the
+    key at word k (-1: none), `uniq` the distinct keys with their `count`, `order` the positions sorted
+    by key (by position within a key) with each key's `start` in it, `inverse` each position's key index."""
+
+    __slots__ = ("count", "inverse", "keys", "order", "start", "uniq")
+
+    def __init__(self, keys: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        first = np.ones(len(keys), bool)
+        first[1:] = ordered[1:] != ordered[:-1]
+        start = np.flatnonzero(first)
+        self.keys, self.order, self.start = keys, order, start
+        self.uniq = ordered[start]
+        self.count = np.diff(np.append(start, len(keys)))
+        self.inverse = np.empty(len(keys), np.intp)
+        self.inverse[order] = np.cumsum(first) - 1
+
+
+class Prepared:
+    """What alignment needs of one text under one set of weights: its anchor keys, and its distinct word
+    ids (`words`) with each position's index among them (`word_at`)."""
+
+    __slots__ = ("pairs", "rare", "seq", "word_at", "words")
+
+    def __init__(self, seq: WordSeq, rare: Keys, pairs: Keys, words: np.ndarray, word_at: np.ndarray) -> None:
+        self.seq, self.rare, self.pairs, self.words, self.word_at = seq, rare, pairs, words, word_at
+
+
+def prepare(seq: WordSeq, weights: np.ndarray, p: AlignParams) -> Prepared:
+    ids = seq.ids
+    rare = np.where(weights[ids] >= p.anchor_weight, ids.astype(np.int64), -1)
+    words, word_at = np.unique(ids, return_inverse=True)
+    return Prepared(seq, Keys(rare), Keys(_pairs(ids, weights, p)), words, word_at)
+
+
+def anchors(source: Prepared, target: Prepared, p: AlignParams) -> tuple[np.ndarray, np.ndarray]:
     """Word positions (source, target) where the texts share a rare word, or a pair of consecutive words
     that is not two function words: rare words survive shuffling, word pairs survive synonyms (a passage
     of common words still has uncommon pairs)."""
-    s_uni = np.where(weights[s_ids] >= p.anchor_weight, s_ids.astype(np.int64), -1)
-    t_uni = np.where(weights[t_ids] >= p.anchor_weight, t_ids.astype(np.int64), -1)
-    si1, ti1 = _matches(s_uni, t_uni, p.anchor_max_count)
-    si2, ti2 = _matches(_pairs(s_ids, weights, p), _pairs(t_ids, weights, p), p.anchor_max_count)
+    si1, ti1 = _matches(source.rare, target.rare, p.anchor_max_count)
+    si2, ti2 = _matches(source.pairs, target.pairs, p.anchor_max_count)
     return np.concatenate((si1, si2)), np.concatenate((ti1, ti2))
 
 
@@ -130,28 +174,31 @@ def _pairs(ids: np.ndarray, weights: np.ndarray, p: AlignParams) -> np.ndarray:
     return np.append(keys, -1)
 
 
-def _matches(s_keys: np.ndarray, t_keys: np.ndarray, max_count: int) -> tuple[np.ndarray, np.ndarray]:
+def _matches(s: Keys, t: Keys, max_count: int) -> tuple[np.ndarray, np.ndarray]:
     """All (source, target) position pairs with equal keys (>= 0), for keys at most `max_count` times
-    in each text."""
-    s_uniq, s_count = np.unique(s_keys, return_counts=True)
-    t_uniq, t_count = np.unique(t_keys, return_counts=True)
-    shared, s_at, t_at = np.intersect1d(s_uniq, t_uniq, assume_unique=True, return_indices=True)
-    keep = (shared >= 0) & (s_count[s_at] <= max_count) & (t_count[t_at] <= max_count)
-    shared = shared[keep]
+    in each text: in target order, and for each target position the source positions in order."""
+    shared, s_at, t_at = np.intersect1d(s.uniq, t.uniq, assume_unique=True, return_indices=True)
+    keep = (shared >= 0) & (s.count[s_at] <= max_count) & (t.count[t_at] <= max_count)
+    shared, s_at, t_at = shared[keep], s_at[keep], t_at[keep]
     if not len(shared):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     # Source positions grouped by key; every target position of a shared key pairs with each of them.
-    s_pos = np.flatnonzero(np.isin(s_keys, shared))
-    s_pos = s_pos[np.argsort(s_keys[s_pos], kind="stable")]
-    s_sorted = s_keys[s_pos]
-    t_pos = np.flatnonzero(np.isin(t_keys, shared))
-    lo = np.searchsorted(s_sorted, t_keys[t_pos], "left")
-    hi = np.searchsorted(s_sorted, t_keys[t_pos], "right")
+    per_key = s.count[s_at]
+    s_pos = s.order[_ranges(s.start[s_at], per_key)]
+    s_sorted = np.repeat(shared, per_key)
+    held = np.zeros(len(t.uniq), bool)
+    held[t_at] = True
+    t_pos = np.flatnonzero(held[t.inverse])
+    lo = np.searchsorted(s_sorted, t.keys[t_pos], "left")
+    hi = np.searchsorted(s_sorted, t.keys[t_pos], "right")
     n = hi - lo
-    ti = np.repeat(t_pos, n)
-    first = np.repeat(lo - np.concatenate(([0], np.cumsum(n)[:-1])), n)
-    si = s_pos[np.arange(len(ti)) + first]
-    return si, ti
+    return s_pos[_ranges(lo, n)], np.repeat(t_pos, n)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indexes [start, start + length) of every range, one range after the other."""
+    first = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return np.arange(len(first)) + first
 
 
 def _runs(values: np.ndarray, gap: int) -> list[np.ndarray]:
@@ -195,10 +242,11 @@ class LocalPair:
     """Two texts over their own small vocabulary (ids 0..n-1 for the words they hold), so that counting
     words in a stretch is one `bincount` instead of sorting."""
 
-    def __init__(self, s_ids: np.ndarray, t_ids: np.ndarray, weights: np.ndarray) -> None:
-        uniq, inverse = np.unique(np.concatenate((s_ids, t_ids)), return_inverse=True)
+    def __init__(self, source: Prepared, target: Prepared, weights: np.ndarray) -> None:
+        uniq = np.union1d(source.words, target.words)
         self.size = len(uniq)
-        self.s, self.t = inverse[: len(s_ids)], inverse[len(s_ids) :]
+        self.s = np.searchsorted(uniq, source.words)[source.word_at]
+        self.t = np.searchsorted(uniq, target.words)[target.word_at]
         self.w = weights[uniq]
 
     def counts(self, ids: np.ndarray) -> np.ndarray:

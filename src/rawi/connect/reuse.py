@@ -8,14 +8,15 @@ to. Offsets in the results are characters of the texts as given, never of a norm
 from __future__ import annotations
 
 import multiprocessing as mp
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rawi.connect.align import AlignParams, Passage, align
+from rawi.connect.align import AlignParams, Passage, Prepared, align_prepared, prepare
 from rawi.connect.candidates import CandidateParams, SourceIndex, doc_keys
 from rawi.connect.words import Vocabulary, WordSeq, word_seq
 from rawi.errors import InputError
@@ -75,6 +76,31 @@ class Collection:
         return len(self.ids) - 1
 
 
+PREPARED_TEXTS = 1024  # texts kept prepared for alignment (about 30 KB each): those aligned again soon
+
+
+class PreparedTexts:
+    """Texts prepared for alignment (align.prepare), the most recently used kept: a source is aligned with
+    many targets, and preparing it is a third of the cost of aligning it."""
+
+    def __init__(self, make: Callable[[int], Prepared], size: int = PREPARED_TEXTS) -> None:
+        self.make, self.size = make, size
+        self.kept: OrderedDict[int, Prepared] = OrderedDict()
+
+    def get(self, key: int) -> Prepared:
+        found = self.kept.get(key)
+        if found is None:
+            found = self.kept[key] = self.make(key)
+            if len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+        else:
+            self.kept.move_to_end(key)
+        return found
+
+    def clear(self) -> None:
+        self.kept.clear()
+
+
 class Matcher:
     """Targets aligned with the sources their windows point to. With ranks (self-reuse within one
     corpus), a target is only aligned with sources ranked before it: the earlier text is the source."""
@@ -89,19 +115,25 @@ class Matcher:
         self.sources, self.targets, self.params, self.ranks = sources, targets, params, ranks
         self.weights = sources.vocabulary.weights()
         self.index = SourceIndex(sources.seqs, self.weights, params.candidates)
+        self.prepared = PreparedTexts(lambda si: prepare(self.sources.seqs[si], self.weights, params.align))
 
     def target(self, ti: int) -> list[tuple[int, list[Passage]]]:
         """(source index, passages) for every source that target `ti` reuses."""
         p = self.params
-        found = []
+        found: list[tuple[int, list[Passage]]] = []
         target = self.targets.seqs[ti]
+        if len(target) < p.align.min_words:
+            return found
+        prepared = prepare(target, self.weights, p.align)  # once for all its sources
         for si, _shared in self.index.candidates(target)[: p.max_sources]:
             if self.ranks is not None:
                 if self.ranks[si] >= self.ranks[ti]:
                     continue
             elif self.sources.ids[si] == self.targets.ids[ti]:
                 continue
-            passages = align(self.sources.seqs[si], target, self.weights, p.align)
+            if len(self.sources.seqs[si]) < p.align.min_words:
+                continue
+            passages = align_prepared(self.prepared.get(si), prepared, self.weights, p.align)
             if passages:
                 found.append((si, passages))
         return found
@@ -220,6 +252,8 @@ class Window:
         self.gone = _Runs()  # the keys of the texts gone: postings minus gone = the present texts
         self._next = 0
         self._weights: np.ndarray | None = None
+        # prepared under the current weights (dropped when they change: a text comes or goes)
+        self.prepared = PreparedTexts(lambda slot: prepare(self.seqs[slot], self.weights(), self.params.align))
 
     def __len__(self) -> int:
         return len(self.slot)
@@ -278,6 +312,7 @@ class Window:
     def weights(self) -> np.ndarray:
         if self._weights is None:
             self._weights = self.vocabulary.weights()
+            self.prepared.clear()
         return self._weights
 
     def candidates(self, slot: int) -> list[tuple[int, int]]:
@@ -327,7 +362,12 @@ class Window:
         return sorted(best.items(), key=lambda x: (-x[1], first_win[x[0]], self.order[x[0]]))
 
     def align(self, source: int, target: int) -> list[Passage]:
-        return align(self.seqs[source], self.seqs[target], self.weights(), self.params.align)
+        """align.align of the two texts under the window's weights."""
+        p = self.params.align
+        if len(self.seqs[source]) < p.min_words or len(self.seqs[target]) < p.min_words:
+            return []
+        weights = self.weights()
+        return align_prepared(self.prepared.get(source), self.prepared.get(target), weights, p)
 
 
 def read_texts(paths: Iterable[str | Path], errors: list[InputError] | None = None) -> Iterator[Text]:
