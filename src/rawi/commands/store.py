@@ -7,17 +7,18 @@ import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from rawi.engine.local import analyze_paths
+from rawi.engine.local import Prepare, analyze_paths_prepared
+from rawi.engine.sinks import StoreSink
 from rawi.errors import InputError
 from rawi.model import SegmentedPage
 from rawi.store import SearchFilters, open_store, resolve_url
-from rawi.store.base import IngestReport
 from rawi.store.export import write_jsonl, write_parquet
 from rawi.store.hooks import default_hooks
 
@@ -53,13 +54,17 @@ def ingest(
     if not paths and from_parquet is None:
         raise typer.BadParameter("give files or directories to analyze, or --from-parquet DIR", param_hint="PATHS")
 
-    def analyzed() -> Iterator[SegmentedPage]:
+    def analyzed(prepare: Prepare | None) -> Iterator[tuple[SegmentedPage, Any]]:
+        """Each page with its store rows, made by the worker that analyzed it (pages read from Parquet get
+        theirs made when written)."""
         nonlocal failures
         if from_parquet is not None:
             from rawi.engine.parquet import read_parquet_pages
 
-            yield from read_parquet_pages(from_parquet)
-        items = analyze_paths([str(p) for p in paths or []], learn=learn_boilerplate, workers=workers_for(workers))
+            yield from ((page, None) for page in read_parquet_pages(from_parquet))
+        items = analyze_paths_prepared(
+            [str(p) for p in paths or []], learn=learn_boilerplate, workers=workers_for(workers), prepare=prepare
+        )
         for item in items:
             if isinstance(item, InputError):
                 failures += 1
@@ -81,11 +86,15 @@ def ingest(
     ):
         task = progress.add_task("pages", total=None)
 
-        def advance(batch: IngestReport) -> None:
-            progress.advance(task, batch.counts["pages"] + batch.counts["unchanged"])
+        def advance(pages: int) -> None:
+            progress.advance(task, pages)
 
         before = store.counts()
-        report = store.ingest(analyzed(), batch_size=batch_size, hooks=default_hooks(), on_batch=advance)
+        # `rawi run --db`'s sink: the store's ingest (one transaction per batch, then the update hooks), with
+        # the rows the workers made
+        sink = StoreSink(store, batch_size=batch_size, hooks=default_hooks())
+        sink.consume(analyzed(sink.prepare), advance)
+        report = sink.report
         after = store.counts()
     if not quiet:
         table = Table(title=f"rawi ingest → {resolve_url(db)}", box=None)

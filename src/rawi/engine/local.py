@@ -131,6 +131,20 @@ def analyze_paths(
 ) -> Iterator[SegmentedPage | InputError]:
     """Analyze every page under `paths`, in input order; bad inputs (and pages whose analysis raised) come
     out as InputError items, the run goes on."""
+    for item in analyze_paths_prepared(paths, learn=learn, annotators=annotators, workers=workers):
+        yield item if isinstance(item, InputError) else item[0]
+
+
+def analyze_paths_prepared(
+    paths: list[str | Path],
+    *,
+    learn: bool = True,
+    annotators: list[Annotator] | None = None,
+    workers: int = 1,
+    prepare: Prepare | None = None,
+) -> Iterator[tuple[SegmentedPage, Any] | InputError]:
+    """analyze_paths, each page with what `prepare` makes of it (None without), made where it was analyzed
+    (a worker process: e.g. a store's rows, so that the process that writes does little more than write)."""
     boilerplate = learn_boilerplate(paths) if learn else None
     readable: list[InputError] = []
 
@@ -141,7 +155,7 @@ def analyze_paths(
             else:
                 yield item
 
-    for result in analyze_stream(pages(), boilerplate, annotators, workers):
+    for result in analyze_prepared(pages(), boilerplate, annotators, workers, prepare):
         while readable:  # read errors come out where they were met (at most a few chunks late)
             yield readable.pop(0)
         if isinstance(result, PageFailure):
