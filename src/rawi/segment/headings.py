@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rawi.segment.markers import ends_like_prose, word_count
 from rawi.text import match_form
@@ -54,13 +55,15 @@ def glue_points(line: str, page_words: set[str]) -> list[int]:
     return sorted(set(points))
 
 
-def is_glued_headlines(line: str, page_words: set[str]) -> bool:
-    """Two or more headlines run together into one line (a related-links box flattened by the crawler)."""
+def is_glued_headlines(line: str, page_words: Callable[[], set[str]]) -> bool:
+    """Two or more headlines run together into one line (a related-links box flattened by the crawler).
+    `page_words` gives the page's vocabulary; it is asked only for lines that could be headlines (most
+    lines are prose, and building the vocabulary takes a pass over the page)."""
     if ends_like_prose(line) or "،" in line or word_count(line) > 2 * HEADLINE_MAX_WORDS:
         return False  # prose: clause punctuation, or longer than a couple of headlines
     start = 0
     parts = []
-    for point in glue_points(line, page_words):
+    for point in glue_points(line, page_words()):
         parts.append(line[start:point])
         start = point
     parts.append(line[start:])

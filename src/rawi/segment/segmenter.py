@@ -83,7 +83,6 @@ class _Segmenter:
         self.related_max_words = _RELATED_ITEM_MAX_WORDS
         self._page_words: set[str] | None = None
 
-    @property
     def page_words(self) -> set[str]:
         """The page's vocabulary in matching form (built on first use: only glue detection needs it)."""
         if self._page_words is None:
