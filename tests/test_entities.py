@@ -14,6 +14,7 @@ from conftest import SHARED  # RAWI_SHARED or ../shared
 from rawi.annotate import conll
 from rawi.annotate.entities import annotate_entities, find_mentions, load_model, sentence_tokens
 from rawi.annotate.names import EntityRegistry, same_word, skeleton
+from rawi.annotate.ner_features import profile_features
 from rawi.commands.ner import ner_app
 from rawi.model import Article
 from rawi.text import match_form
@@ -252,3 +253,19 @@ def test_propagation_surname_and_one_type_per_name() -> None:
     out = propagate(first, forms)
     assert out[1][:3] == ["O", "B-PERS", "O"]  # the surname alone, after the full name
     assert out[1][3:] == ["B-MISC", "I-MISC"]  # the majority type nearby
+
+
+def test_profile_features_are_share_steps() -> None:
+    assert profile_features(100, [70, 0, 30, 3]) == ("PERS3", "LOC2")  # 3%: under the lowest step
+    assert profile_features(20, [1, 5, 0, 0]) == ("PERS1", "ORG2")
+    assert profile_features(10, [0, 0, 0, 0]) == ()
+
+
+def test_shipped_model_reads_corpus_profiles() -> None:
+    """The shipped CRF is stacked on corpus profiles (training/ner_profile.py): a name that the first stage
+    tags as a person across SaudiNewsNet carries that profile, behind a clitic too."""
+    model = load_model()
+    assert any(a.startswith("pf=") for a in model.crf.attr_id)
+    assert "pf=PERS3" in model.featurizer.type_features("بوتين")[1]
+    assert "pf=PERS3" in model.featurizer.type_features("وبوتين")[1]
+    assert not [f for f in model.featurizer.type_features("في")[1] if f.startswith("pf=")]

@@ -1,6 +1,7 @@
 """Train the named-entity CRF shipped in src/rawi/models/.
 
-Reproduce (from the repository root, with ../shared beside it; about 10 minutes on 2 cores):
+Reproduce (from the repository root, with ../shared beside it; about 45 minutes on 2 quiet cores, more
+on a shared machine):
 
     .venv/bin/pip install python-crfsuite numpy scipy scikit-learn
     .venv/bin/python training/build_clusters.py --shared ../shared \
@@ -9,18 +10,28 @@ Reproduce (from the repository root, with ../shared beside it; about 10 minutes 
         --extra ../shared/ner/anercorp/train.txt --window 1 --dim 100 --ks 100 500 2500 \
         --merge /tmp/ner_clusters_w2.tsv.gz --out src/rawi/models/ner_clusters.tsv.gz
     .venv/bin/python training/train_ner.py --shared ../shared --out src/rawi/models --c1 0.02 --c2 0.05 \
-        --results bench/results/ner.json
+        --profile-every 4 --work /tmp/ner_work --results bench/results/ner.json
 
 The first two commands learn word clusters on SaudiNewsNet (two clusterings: window 2 and window 1,
 three granularities each); the last writes the gazetteer (ANERgazet + WikiFANE names), the list of
-names the training data types reliably (ner_names.tsv.gz) and the CRF.
+names the training data types reliably (ner_names.tsv.gz), the corpus profiles (ner_profile.tsv.gz)
+and the CRF.
+
+The CRF is stacked (training/ner_profile.py): first-stage CRFs, with the same features but no profiles,
+tag every 4th SaudiNewsNet article, and the share of each word's occurrences they tag PERS, ORG, LOC or
+MISC becomes a feature of the shipped CRF. Its training sentences are cross-fitted: each half gets the
+profile of a first-stage CRF trained on the other half; tagging uses that of the first-stage CRF
+trained on all of them. First-stage CRFs and profiles go to --work and are reused from there when
+present (delete it after changing the features). The split and the final training can run as two
+processes, `--dev-only --results ...` and `--ship-only`, with the same --work.
+
 The development split is the last 10% of ANERcorp train.txt's sentences (fixed). The script trains on
-the other 90% (names list included), prints dev precision/recall/F1 per label and micro-averaged (CRF
-alone, then with the known names and document-level propagation that `rawi ner tag` applies), writes
-them with --results, then, unless --dev-only, trains the shipped model on all of train.txt with the
-same settings. Those dev figures are the honest ones: the shipped model has seen the dev sentences.
-Every step is seeded or deterministic (k-means and SVD seeds, L-BFGS), so the same inputs give the
-same model.
+the other 90% (names list and first stages included), prints dev precision/recall/F1 per label and
+micro-averaged (CRF alone, then with the known names and document-level propagation that `rawi ner
+tag` applies), writes them with --results, then, unless --dev-only, trains the shipped model on all of
+train.txt with the same settings. Those dev figures are the honest ones: the shipped model has seen the
+dev sentences. Every step is seeded or deterministic (k-means and SVD seeds, L-BFGS, a fixed sample),
+so the same inputs give the same model.
 """
 
 from __future__ import annotations
@@ -31,7 +42,9 @@ import json
 import logging
 import os
 import platform
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,6 +52,7 @@ import pycrfsuite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ner_data import anergazet_entries, known_names, wikifane_entries, wikifane_sentences
+from ner_profile import cross_fitted_profiles
 
 from rawi.annotate import conll
 from rawi.annotate.entities import NerModel, load_names, tag_document
@@ -111,13 +125,41 @@ def write_results(path: Path, args: argparse.Namespace, crf: dict, prop: dict, s
         "command": " ".join([".venv/bin/python", "training/train_ner.py", *sys.argv[1:]]),
         "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()},
         "date": time.strftime("%Y-%m-%d"),
-        "params": {"c1": args.c1, "c2": args.c2, "iters": args.iters},
+        "params": {"c1": args.c1, "c2": args.c2, "iters": args.iters, "profile_every": args.profile_every},
         "seconds_wall": round(seconds, 1),
         "crf_alone": crf,
         "with_propagation": prop,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def dev_split(args, features, train_s, dev_s, known, names_path: Path, t0: float) -> None:
+    """Train on `train_s` (`known`, ANERcorp's part of it, then any extra sentences), print the dev
+    figures (CRF alone, then with the passes of `rawi ner tag`) and write them with --results."""
+    tr_x, dev_res = features(train_s[: len(known)], "dev")
+    dev_fz = Featurizer(dev_res)
+    dev_x = [dev_fz.sentence(t) for t, _ in dev_s]
+    log.info("features done (%.0fs)", time.time() - t0)
+
+    dev_model = args.out / "ner_dev.crfsuite"
+    train(tr_x, [y for _, y in train_s], dev_model, args.c1, args.c2, args.iters)
+    log.info("dev model trained (%.0fs)", time.time() - t0)
+    gold = [t for _, y in dev_s for t in y]
+    pred = [t for p in tag_all(dev_model, dev_x) for t in p]
+    crf_scores = conll.evaluate(gold, pred)
+    print("dev split, CRF alone:")
+    print(conll.format_scores(crf_scores))
+    write_names(known, names_path)  # ANERcorp's training part only: dev names stay unseen
+    model = NerModel(dev_model.read_bytes(), dev_res, load_names(str(names_path)))
+    pred = [t for p in tag_document(model, [t for t, _ in dev_s]) for t in p]
+    prop_scores = conll.evaluate(gold, pred)
+    print("dev split, with known names and document-level propagation (as `rawi ner tag`):")
+    print(conll.format_scores(prop_scores))
+    if args.results:
+        write_results(args.results, args, score_dict(crf_scores), score_dict(prop_scores), time.time() - t0)
+    if not args.keep_dev:
+        dev_model.unlink()
 
 
 def main() -> None:
@@ -136,8 +178,24 @@ def main() -> None:
         metavar="N",
         help="add the first N WikiFANE sentences (re-tokenized, ANERcorp labels) to training",
     )
+    ap.add_argument(
+        "--profile-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="stacking: corpus profiles from first-stage CRFs tagging every N-th SaudiNewsNet article (0: none)",
+    )
+    ap.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="where first-stage CRFs and profiles go (default: a new temporary folder); reused when there",
+    )
     ap.add_argument("--keep-dev", action="store_true", help="keep the dev-split model (ner_dev.crfsuite)")
     ap.add_argument("--dev-only", action="store_true", help="report dev scores, do not write the model")
+    ap.add_argument(
+        "--ship-only", action="store_true", help="write the model, skip the dev split (run --dev-only apart)"
+    )
     ap.add_argument("--results", type=Path, default=None, help="write the dev figures as JSON (bench/results/ner.json)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -165,34 +223,40 @@ def main() -> None:
         extra = wikifane_sentences(args.shared / "ner/wikifane/WikiFANE_Gold_2014_500K.txt")
         extra = extra[: args.wikifane_train]
         log.info("%d WikiFANE sentences added to training", len(extra))
-    train_s = train_s + extra
-    tr_x = [fz.sentence(t) for t, _ in train_s]
-    dev_x = [fz.sentence(t) for t, _ in dev_s]
-    log.info("features done (%.0fs)", time.time() - t0)
+    work = args.work or Path(tempfile.mkdtemp(prefix="rawi_ner_"))
 
-    dev_model = args.out / "ner_dev.crfsuite"
-    train(tr_x, [y for _, y in train_s], dev_model, args.c1, args.c2, args.iters)
-    log.info("dev model trained (%.0fs)", time.time() - t0)
-    gold = [t for _, y in dev_s for t in y]
-    pred = [t for p in tag_all(dev_model, dev_x) for t in p]
-    crf_scores = conll.evaluate(gold, pred)
-    print("dev split, CRF alone:")
-    print(conll.format_scores(crf_scores))
+    def features(pool: list, kind: str) -> tuple[list, Resources]:
+        """Features of `pool` + `extra` for the CRF, and the resources to tag with a model trained on them.
+        With profiles, each half of `pool` is featurized with the profile of a first-stage CRF that did
+        not see it, and tagging uses the profile of the first-stage CRF trained on all of `pool`."""
+        if not args.profile_every:
+            return [fz.sentence(t) for t, _ in pool + extra], res
+        crf = (args.c1, args.c2, args.iters)
+        p0, p1, whole, mid = cross_fitted_profiles(
+            pool, work / kind, str(clusters), str(gaz_path), args.shared, args.profile_every, crf
+        )
+        log.info("%s: first-stage CRFs and profiles done (%.0fs)", kind, time.time() - t0)
+        feats = []
+        for part, prof in ((pool[:mid], p0), (pool[mid:], p1), (extra, whole)):
+            part_fz = Featurizer(Resources.load(str(clusters), str(gaz_path), str(prof)))
+            feats += [part_fz.sentence(t) for t, _ in part]
+        return feats, Resources.load(str(clusters), str(gaz_path), str(whole))
+
     names_path = args.out / "ner_names.tsv.gz"
-    write_names(sents[:-n_dev], names_path)  # ANERcorp's training part only: dev names stay unseen
-    model = NerModel(dev_model.read_bytes(), res, load_names(str(names_path)))
-    pred = [t for p in tag_document(model, [t for t, _ in dev_s]) for t in p]
-    prop_scores = conll.evaluate(gold, pred)
-    print("dev split, with known names and document-level propagation (as `rawi ner tag`):")
-    print(conll.format_scores(prop_scores))
-    if args.results:
-        write_results(args.results, args, score_dict(crf_scores), score_dict(prop_scores), time.time() - t0)
-    if not args.keep_dev:
-        dev_model.unlink()
+    if not args.ship_only:
+        dev_split(args, features, train_s + extra, dev_s, sents[:-n_dev], names_path, t0)
     if args.dev_only:
         return
     write_names(sents, names_path)
-    train(tr_x + dev_x, [y for _, y in train_s + dev_s], args.out / "ner.crfsuite", args.c1, args.c2, args.iters)
+    all_x, ship_res = features(sents, "all")
+    profile_path = args.out / "ner_profile.tsv.gz"
+    if ship_res.profile:
+        shutil.copyfile(work / "all" / "all" / "ner_profile.tsv.gz", profile_path)
+    elif profile_path.exists():
+        profile_path.unlink()  # a model without profiles must not be tagged with one
+    partial = args.out / "ner.crfsuite.part"  # renamed when done: a process loading the model never reads half
+    train(all_x, [y for _, y in sents + extra], partial, args.c1, args.c2, args.iters)
+    partial.rename(args.out / "ner.crfsuite")
     log.info("shipped model trained (%.0fs)", time.time() - t0)
 
 

@@ -25,7 +25,7 @@ import pycrfsuite
 
 from rawi.annotate.cues import cue_mentions
 from rawi.annotate.names import MEDIA_HEADS, EntityRegistry, is_nisba, rank, resolve_article
-from rawi.annotate.ner_features import Featurizer, Resources
+from rawi.annotate.ner_features import Featurizer, Resources, load_profile
 from rawi.errors import RawiError
 from rawi.model import Article
 from rawi.text import Token, match_form, tokenize
@@ -38,6 +38,7 @@ _MAX_MENTION = 10  # tokens; ANERcorp's longest names are event titles of about 
 DOC_WINDOW = 20  # sentences each side that share their names
 _PROPAGATE_RANK = 500  # a one-word name more frequent than this is a common word too: not spread
 _MODEL_FILES = ("ner.crfsuite", "ner_clusters.tsv.gz", "ner_gazetteer.tsv.gz", "ner_names.tsv.gz")
+_PROFILE_FILE = "ner_profile.tsv.gz"  # corpus profiles (training/ner_profile.py), for a model that reads them
 
 
 @dataclass(slots=True, frozen=True)
@@ -171,9 +172,18 @@ class NerModel:
             resources.as_file(folder / _MODEL_FILES[2]) as gazetteer,
         ):
             res = Resources.load(str(clusters), str(gazetteer))
+        if (folder / _PROFILE_FILE).is_file():
+            with resources.as_file(folder / _PROFILE_FILE) as profile:
+                res.profile = load_profile(str(profile))
         with resources.as_file(folder / _MODEL_FILES[3]) as names:
             known = load_names(str(names))
-        return cls((folder / _MODEL_FILES[0]).read_bytes(), res, known)
+        model = cls((folder / _MODEL_FILES[0]).read_bytes(), res, known)
+        if not res.profile and any(a.startswith("pf=") for a in model.crf.attr_id):
+            raise RawiError(
+                f"the NER model reads corpus profiles but {_PROFILE_FILE} is missing from {folder}; "
+                "rebuild the models with training/train_ner.py or reinstall rawi"
+            )
+        return model
 
     def _tagger(self) -> pycrfsuite.Tagger:
         tagger = getattr(self._local, "tagger", None)

@@ -39,6 +39,25 @@ PERSON_CUES = wordset("""الرئيس رئيس الرئيسة رئيسة وزي�
 # Words that announce an organization or a place after them.
 ORG_CUES = wordset("""وزارة هيئة منظمة مؤسسة شركة جمعية حزب حركة جامعة مجلس اتحاد الاتحاد نادي وكالة صحيفة
     جريدة مجلة قناة تلفزيون إذاعة بنك مصرف البنك محكمة مستشفى مركز معهد لجنة مجموعة جبهة""")
+# The types of a word's corpus profile (training/ner_profile.py), in the file's column order.
+PROFILE_TYPES = ("PERS", "ORG", "LOC", "MISC")
+
+
+def profile_features(n: int, counts: Sequence[int]) -> tuple[str, ...]:
+    """A word's profile as features: for each type, the share of its `n` corpus occurrences tagged with
+    it, in three steps (the CRF weighs them; finer steps only split the evidence)."""
+    out = []
+    for typ, c in zip(PROFILE_TYPES, counts, strict=True):
+        share = c / n
+        if share >= 0.6:
+            out.append(typ + "3")
+        elif share >= 0.25:
+            out.append(typ + "2")
+        elif share >= 0.05:
+            out.append(typ + "1")
+    return tuple(out)
+
+
 LOC_CUES = wordset("""مدينة بلدة قرية محافظة ولاية منطقة إقليم جزيرة جزر نهر بحر جبل دولة عاصمة العاصمة شمال
     جنوب شرق غرب شمالي جنوبي شرقي غربي وسط ضواحي مخيم حي شارع ميناء مطار""")
 
@@ -91,10 +110,13 @@ class Resources:
     phrases: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)  # multi-word entries
     max_phrase: int = 1
     phrase_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first word → lengths, longest first
+    profile: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word → its corpus profile's features
 
     @classmethod
-    def load(cls, clusters_path: str | None, gazetteer_path: str | None) -> Resources:
+    def load(cls, clusters_path: str | None, gazetteer_path: str | None, profile_path: str | None = None) -> Resources:
         res = cls()
+        if profile_path:
+            res.profile = load_profile(profile_path)
         if clusters_path:
             with gzip.open(clusters_path, "rt", encoding="utf-8") as fh:
                 for line in fh:
@@ -128,6 +150,19 @@ class Resources:
         self.phrase_lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
 
 
+def load_profile(path: str) -> dict[str, tuple[str, ...]]:
+    """ner_profile.tsv.gz (training/ner_profile.py): form, occurrences, then counts per PROFILE_TYPES."""
+    out = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 2 + len(PROFILE_TYPES):
+                feats = profile_features(int(parts[1]), [int(x) for x in parts[2:]])
+                if feats:
+                    out[parts[0]] = feats
+    return out
+
+
 class Featurizer:
     """Turns a sentence (list of token strings) into CRF features (lists of strings)."""
 
@@ -150,6 +185,16 @@ class Featurizer:
                 if c is not None:
                     return tuple("s" + x for x in c)  # stem's cluster: marked, the clitic matters
         return c
+
+    def _lookup_profile(self, form: str, stems: list[str]) -> tuple[str, ...]:
+        """The corpus profile of the word, else of its first stem that has one (وبوتين: بوتين's)."""
+        prof = self.res.profile.get(form)
+        if prof is None:
+            for stem in stems:
+                prof = self.res.profile.get(stem)
+                if prof is not None:
+                    break
+        return prof or ()
 
     def _type_features(self, word: str) -> tuple[str, list[str], list[str], list[str], list[str], list[str]]:
         """Features of one word type: (matching form, own, seen at -2, at -1, at +1, at +2)."""
@@ -209,6 +254,10 @@ class Featurizer:
         if cue:
             own.append("cue=" + cue)
             ctx.append("cue=" + cue)
+        if self.res.profile:
+            prof = self._lookup_profile(mf, stems)
+            own.extend("pf=" + p for p in prof)
+            ctx.extend("pf=" + p for p in prof)
         ctx.append("sh=" + sh)
         return mf, own, ctx, stems[:1]
 
