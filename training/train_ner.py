@@ -1,7 +1,8 @@
 """Train the named-entity CRF shipped in src/rawi/models/.
 
-Reproduce (from the repository root, with ../shared beside it; about 45 minutes on 2 quiet cores, more
-on a shared machine):
+Reproduce (from the repository root, with ../shared beside it). On 2 cores shared with other work (load
+8-12) each first-stage CRF took 8-10 minutes (two at a time), each profile 7-9 minutes and each final CRF
+13-14 minutes, so a run from nothing takes over an hour there:
 
     .venv/bin/pip install python-crfsuite numpy scipy scikit-learn
     .venv/bin/python training/build_clusters.py --shared ../shared \
