@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from rawi.annotate.pipeline import default_annotators
-from rawi.engine.local import analyze_paths, frozen, learn_boilerplate
+from rawi.engine.local import analyze_page, analyze_paths, frozen, learn_boilerplate
 from rawi.engine.runner import RunOptions, run_local
 from rawi.engine.sinks import ERRORS, LEDGER, PAGES, ErrorLog, JsonlSink
 from rawi.engine.stream import IdSet, chunked
@@ -267,3 +267,44 @@ def test_chunks_are_bounded_by_count_and_size() -> None:
         ["cccccc"],
         ["d"],
     ]
+
+
+def test_emptying_the_word_memos_changes_no_result(small: list[str]) -> None:
+    """A worker over its memory share empties the annotators' per-word caches (engine.memory): the pages
+    analyzed after that are the same, and the model loaders are kept."""
+    from rawi.annotate.quote_cues import cue_forms
+    from rawi.engine.memory import MemoryGuard, clear_word_memos
+    from rawi.text.stem import stem
+
+    steps = default_annotators()
+    pages = [p for p in islice(iter_pages(small), 40) if isinstance(p, Page)]
+    before = [analyze_page(p, None, steps).to_json() for p in pages]
+    assert stem.cache_info().currsize and cue_forms.cache_info().currsize
+    assert clear_word_memos() >= 5
+    assert stem.cache_info().currsize == 0 and cue_forms.cache_info().currsize == 1
+    after = []
+    guard = MemoryGuard(budget_mb=0.0)  # over budget at every look
+    for page in pages:
+        after.append(analyze_page(page, None, steps).to_json())
+        guard.after(50)
+    assert after == before
+    assert guard.clears == len(pages) // 2 and stem.cache_info().currsize < 1000
+
+
+def test_memory_guard_looks_every_so_many_pages() -> None:
+    from rawi.engine.memory import CHECK_EVERY, MemoryGuard, resident_bytes
+    from rawi.text.stem import stem
+
+    assert resident_bytes() > 10 * 2**20
+    stem("والمدارس")
+    roomy = MemoryGuard(budget_mb=1e9)
+    roomy.after(10 * CHECK_EVERY)
+    assert roomy.clears == 0 and stem.cache_info().currsize
+    none = MemoryGuard(budget_mb=None)
+    none.after(10 * CHECK_EVERY)
+    assert none.clears == 0 and stem.cache_info().currsize
+    tight = MemoryGuard(budget_mb=1.0)
+    tight.after(CHECK_EVERY - 1)
+    assert tight.clears == 0
+    tight.after(1)
+    assert tight.clears == 1 and stem.cache_info().currsize == 0

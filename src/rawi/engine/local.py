@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rawi.annotate.pipeline import Annotator, annotate, default_annotators
+from rawi.engine.memory import worker_budget_mb
 from rawi.engine.pool import OrderedPool
 from rawi.engine.stages import PageFailure, analyze_or_fail
 from rawi.engine.stream import chunked
@@ -117,7 +118,7 @@ def analyze_prepared(
         workers,
         failed=failed_page,
         initializer=init_worker,
-        initargs=(small, annotators),
+        initargs=(small, annotators, worker_budget_mb(workers)),
         item_timeout=PAGE_TIMEOUT,
         in_flight=max(4 * workers, AHEAD_PAGES // CHUNK_PAGES),
         preload=list(dict.fromkeys(["rawi.engine.worker", __name__, *([prepare.__module__] if prepare else [])])),

@@ -9,6 +9,7 @@ import threading
 import time
 
 from rawi.annotate.pipeline import Annotator, default_annotators
+from rawi.engine.memory import MemoryGuard
 from rawi.engine.stages import PageFailure, analyze_or_fail
 from rawi.model import Page, SegmentedPage
 from rawi.segment import BoilerplateIndex
@@ -22,10 +23,13 @@ def set_state(boilerplate: BoilerplateIndex | None, annotators: list[Annotator] 
     _STATE["annotators"] = default_annotators() if annotators is None else annotators
 
 
-def init_worker(boilerplate: BoilerplateIndex | None, annotators: list[Annotator] | None) -> None:
-    """The pool's initializer: the state, and an exit when the parent dies (a SIGKILLed run must not leave
-    workers behind)."""
+def init_worker(
+    boilerplate: BoilerplateIndex | None, annotators: list[Annotator] | None, memory_mb: float | None = None
+) -> None:
+    """The pool's initializer: the state, the worker's memory budget (memory.MemoryGuard; None: none), and
+    an exit when the parent dies (a SIGKILLed run must not leave workers behind)."""
     set_state(boilerplate, annotators)
+    _STATE["memory"] = MemoryGuard(memory_mb)
     parent = os.getppid()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="rawi-parent-watch").start()
 
@@ -43,4 +47,8 @@ def analyze_chunk(pages: list[Page]) -> list[SegmentedPage | PageFailure]:
     boilerplate = _STATE.get("boilerplate")
     annotators = _STATE.get("annotators")
     assert annotators is not None, "init_worker was not called"
-    return [analyze_or_fail(p, boilerplate, annotators) for p in pages]  # type: ignore[arg-type]
+    results = [analyze_or_fail(p, boilerplate, annotators) for p in pages]  # type: ignore[arg-type]
+    guard = _STATE.get("memory")
+    if isinstance(guard, MemoryGuard):
+        guard.after(len(pages))
+    return results
