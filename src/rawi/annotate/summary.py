@@ -30,7 +30,7 @@ import numpy as np
 from rawi.model import Article
 from rawi.text import match_form
 from rawi.text.sentences import split_sentences
-from rawi.text.stem import _WORD, STOPWORDS, clitic_stem
+from rawi.text.stem import STOPWORDS, clitic_stem, words
 
 MIN_WORDS = 4  # a shorter sentence is a fragment (a dateline, a caption, a credit)
 MAX_WORDS = 40  # a longer "sentence" is an unsplit paragraph or a list: a poor summary line
@@ -56,8 +56,8 @@ def _term(word: str) -> str | None:
 
 def stems(text: str) -> list[str]:
     """Content stems of a text (stopwords and one-letter words left out)."""
-    # the word pattern itself (not iter_words' offsets): stemming is most of a summary's cost
-    return [s for s in map(_term, _WORD.findall(text)) if s is not None]
+    # the words without iter_words' offsets: stemming is most of a summary's cost
+    return [s for s in map(_term, words(text)) if s is not None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -283,22 +283,28 @@ def _groups(corpus: Corpus, roots: np.ndarray) -> list[Group]:
     return sorted(groups, key=lambda g: when(g.members[0]))
 
 
-def _sketch_task(args: tuple[list[str], DedupParams]) -> list[SketchBatch]:
+def sketch_files(args: tuple[list[str], DedupParams]) -> list[SketchBatch]:
+    """A worker's task: the sketches of the pages of some files."""
     files, params = args
     return list(sketch_texts(iter_texts(files), params))
+
+
+def corpus_of(sketched: Iterable[list[SketchBatch]], params: DedupParams, errors: list[InputError]) -> Corpus:
+    """The corpus of the sketch tasks' results (in task order), the inputs that could not be read first."""
+    corpus = Corpus(params)
+    for batches in sketched:
+        for batch in batches:
+            corpus.add(batch)
+    corpus.errors = errors + corpus.errors
+    return corpus
 
 
 def sketch_paths(paths: Iterable[str | Path], params: DedupParams | None = None, jobs: int | None = None) -> Corpus:
     """Read and sketch every page under `paths` on `jobs` processes (default: all cores)."""
     p = params or DedupParams()
-    corpus = Corpus(p)
     errors: list[InputError] = []
     tasks = file_tasks(paths, errors)
-    for batches in run_tasks(_sketch_task, [(t, p) for t in tasks], jobs):
-        for batch in batches:
-            corpus.add(batch)
-    corpus.errors = errors + corpus.errors
-    return corpus
+    return corpus_of(run_tasks(sketch_files, [(t, p) for t in tasks], jobs), p, errors)
 
 
 def dedup_paths(paths: Iterable[str | Path], params: DedupParams | None = None, jobs: int | None = None) -> DedupResult:

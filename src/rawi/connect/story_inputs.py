@@ -19,10 +19,9 @@ from pathlib import Path
 from types import TracebackType
 
 from rawi.annotate.summary import lead_sentences
-from rawi.connect.dedup import Corpus, DedupParams, DedupResult, SketchBatch, find_duplicates, sketch_texts
-from rawi.connect.parallel import file_tasks, run_tasks
+from rawi.connect.dedup import DedupParams, DedupResult, SketchBatch, corpus_of, find_duplicates, sketch_files
+from rawi.connect.parallel import file_tasks
 from rawi.connect.story_features import StoryDoc, story_doc
-from rawi.connect.texts import iter_texts
 from rawi.errors import InputError
 from rawi.model import Article, Page
 from rawi.read import iter_pages
@@ -57,12 +56,6 @@ def _task(files: list[str]) -> TaskResult:
     return items, errors
 
 
-def _sketch_task(args: tuple[list[str], DedupParams]) -> list[SketchBatch]:
-    """Near-duplicate sketches of the pages of some files, as `rawi.connect.dedup.sketch_paths` makes them."""
-    files, params = args
-    return list(sketch_texts(iter_texts(files), params))
-
-
 def _collect(results: Iterable[TaskResult]) -> tuple[list[StoryDoc], dict[str, Article], list[InputError]]:
     errors: list[InputError] = []
     docs: list[StoryDoc] = []
@@ -74,16 +67,6 @@ def _collect(results: Iterable[TaskResult]) -> tuple[list[StoryDoc], dict[str, A
                 docs.append(doc)
                 articles[doc.id] = art
     return docs, articles, errors
-
-
-def read_articles(
-    paths: Iterable[str | Path], *, jobs: int | None = None
-) -> tuple[list[StoryDoc], dict[str, Article], list[InputError]]:
-    """Every article under `paths` (on `jobs` processes), in input order, and the inputs that failed. The
-    articles come without paragraphs: each StoryDoc carries its lead sentences (`extra["leads"]`)."""
-    errors: list[InputError] = []
-    docs, articles, failed = _collect(run_tasks(_task, file_tasks(paths, errors), jobs))
-    return docs, articles, errors + failed
 
 
 class StoryInputs:
@@ -108,7 +91,7 @@ class StoryInputs:
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
             self.pool = ctx.Pool(self.jobs)
             self._reads = self.pool.imap(_task, self.tasks)  # queued first: the pool's task queue is FIFO
-            self._sketches = self.pool.map_async(_sketch_task, sketch_args)
+            self._sketches = self.pool.map_async(sketch_files, sketch_args)
         else:
             self._reads = map(_task, self.tasks)
         return self
@@ -119,20 +102,16 @@ class StoryInputs:
             self.pool.join()
 
     def articles(self) -> tuple[list[StoryDoc], dict[str, Article], list[InputError]]:
-        """As `read_articles`."""
+        """Every article (in input order) and the inputs that failed. The articles come without
+        paragraphs: each StoryDoc carries its lead sentences (`extra["leads"]`)."""
         assert self._reads is not None, "use StoryInputs as a context manager"
         docs, articles, failed = _collect(self._reads)
         return docs, articles, self.missing + failed
 
     def duplicates(self) -> DedupResult:
         """As `rawi.connect.dedup.dedup_paths` (the same tasks, in the same order)."""
-        corpus = Corpus(self.dedup)
         if self._sketches is not None:
             sketched = self._sketches.get()
         else:
-            sketched = [_sketch_task((t, self.dedup)) for t in self.tasks]
-        for batches in sketched:
-            for batch in batches:
-                corpus.add(batch)
-        corpus.errors = list(self.missing) + corpus.errors
-        return find_duplicates(corpus, self.dedup)
+            sketched = [sketch_files((t, self.dedup)) for t in self.tasks]
+        return find_duplicates(corpus_of(sketched, self.dedup, list(self.missing)), self.dedup)
