@@ -1,19 +1,22 @@
-"""Per-article analysis cost, stage by stage: CPU milliseconds per article for read, segment and each
-annotator of `rawi analyze`, on the seed pages and a sample of SaudiNewsNet (one process, one core).
+"""Per-article analysis cost, stage by stage: CPU milliseconds per article for read, segment, each
+annotator of `rawi analyze` and the store rows a worker makes of a page (what `rawi run` does in its
+worker processes), on the seed pages and a sample of SaudiNewsNet (one process, one core).
 
     .venv/bin/python bench/analyze.py [--pages 1000] [--repeat 1] [--dump /tmp/out.jsonl] [--profile 40]
 
 The sample is the first pages of every SaudiNewsNet day (so every outlet and month is in it) plus the seeds;
 boilerplate is learned from the sample itself. Times are `time.process_time` (CPU of this process), which
 other jobs on the machine disturb less than wall time. `--dump` writes every analyzed page as one JSON line
-(sorted keys) so that two versions of the code can be diffed for identical output; `--profile N` prints
-cProfile's top N functions by own time over the annotators.
+(sorted keys), and its store rows (ingestion time fixed) to the same path + `.rows`, so that two versions
+of the code can be diffed for identical output; `--profile N` prints cProfile's top N functions (by own
+time, or `--sort cumulative`) over the whole analysis.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import json
 import os
 import pstats
@@ -22,10 +25,12 @@ from collections import defaultdict
 from pathlib import Path
 
 from rawi.annotate.pipeline import Annotator, default_annotators
+from rawi.engine.sinks import store_rows
 from rawi.engine.stages import stage_name
 from rawi.model import Page, SegmentedPage
 from rawi.read import iter_pages
 from rawi.segment import BoilerplateIndex, segment_page
+from rawi.store.rows import page_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RAWI_SHARED", ROOT.parent / "shared"))
@@ -73,6 +78,9 @@ def run(
             articles.append(article)
         n_articles += len(articles)
         result.articles = articles
+        t = clock()
+        store_rows(result)
+        spent["store rows"] += clock() - t
         if keep:
             results.append(result)
     return results, spent, n_articles
@@ -84,7 +92,8 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=1000, help="SaudiNewsNet pages in the sample (plus the seeds)")
     ap.add_argument("--repeat", type=int, default=1, help="timed runs; the fastest of each stage is shown")
     ap.add_argument("--dump", type=Path, help="write the analyzed pages here, one sorted-keys JSON line each")
-    ap.add_argument("--profile", type=int, default=0, help="print cProfile's top N functions (by own time)")
+    ap.add_argument("--profile", type=int, default=0, help="print cProfile's top N functions")
+    ap.add_argument("--sort", default="tottime", help="the profile's order: tottime (own time) or cumulative")
     args = ap.parse_args()
 
     pages, read_s = sample_pages(args.shared, args.pages)
@@ -120,14 +129,18 @@ def main() -> None:
         with args.dump.open("w", encoding="utf-8") as fh:
             for result in results:
                 fh.write(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
-        print(f"wrote {args.dump}")
+        with args.dump.with_name(args.dump.name + ".rows").open("w", encoding="utf-8") as fh:
+            for result in results:
+                rows = page_rows(result, "ingested")
+                fh.write(json.dumps(dataclasses.asdict(rows), ensure_ascii=False, sort_keys=True) + "\n")
+        print(f"wrote {args.dump} and its .rows")
 
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
         run(pages, boilerplate, annotators)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.profile)
 
 
 if __name__ == "__main__":

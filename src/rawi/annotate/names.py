@@ -327,8 +327,9 @@ def _definite(word: str) -> bool:
 def resolve_article(text: str, found: Sequence[object], registry: EntityRegistry) -> list[dict[str, object]]:
     """Group the recognizer's mentions of one article into entities, add the mentions it implies
     (titles, anaphors, missed repeats) and link each entity to the registry. Output schema dicts."""
-    toks = [t for t in tokenize(text) if t.is_word or t.text in "،,:"]
+    toks = [t for t in tokenize(text) if t.text[0].isalnum() or t.text in "،,:"]
     tok_mf = [_form(t.text) for t in toks]
+    is_word = [t.text[0].isalnum() for t in toks]  # Token.is_word, once per token for the passes below
     ments = [_Mention(m.start, m.end, m.label, m.text) for m in found]  # type: ignore[attr-defined]
     if not ments:
         return []
@@ -358,9 +359,9 @@ def resolve_article(text: str, found: Sequence[object], registry: EntityRegistry
             ws[0] = resolve_clitic(ws[0], known - {ws[0]} if ws[0] not in known else known)
         m.words = tuple(ws)
 
-    _propagate(text, ments, toks, tok_mf, taken)
-    titles = _titles(ments, toks, tok_mf, taken)
-    anaphors = _org_anaphors(ments, toks, tok_mf, taken)
+    _propagate(text, ments, toks, tok_mf, is_word, taken)
+    titles = _titles(ments, toks, tok_mf, is_word, taken)
+    anaphors = _org_anaphors(ments, toks, tok_mf, is_word, taken)
     clusters = _cluster(ments)
     for m in titles + anaphors:
         if m.ref is not None:
@@ -405,7 +406,9 @@ def _id_name(words: tuple[str, ...], label: str) -> tuple[str, ...]:
     return words
 
 
-def _propagate(text: str, ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -> None:
+def _propagate(
+    text: str, ments: list[_Mention], toks, tok_mf: list[str], is_word: list[bool], taken: list[bool]
+) -> None:
     """Find again, where the recognizer missed them, the names it found elsewhere in the article."""
     patterns: dict[tuple[str, ...], str] = {}
     for m in ments:
@@ -425,27 +428,26 @@ def _propagate(text: str, ments: list[_Mention], toks, tok_mf: list[str], taken:
     sizes: dict[str, set[int]] = {}  # first word → lengths of the patterns it begins: most words begin none
     for p in patterns:
         sizes.setdefault(p[0], set()).add(len(p))
-    # word → its forms, the lengths worth trying, and whether each form spells a surname of the article
-    plans: dict[str, tuple[tuple[str, ...], list[int], tuple[bool, ...]]] = {}
+    # word → its forms, the lengths worth trying, and whether each form spells a surname of the article;
+    # None for a word that can begin no pattern (most words: the loop moves on after one look-up)
+    plans: dict[str, tuple[tuple[str, ...], list[int], tuple[bool, ...]] | None] = {}
     free = [0] * (len(toks) + 1)  # free[i]: how many tokens from i on are not taken
     for i in range(len(toks) - 1, -1, -1):
         free[i] = 0 if taken[i] else free[i + 1] + 1
     i = 0
     while i < len(toks):
-        if taken[i] or not toks[i].is_word:
+        if taken[i] or not is_word[i]:
             i += 1
             continue
         hit = 0
-        plan = plans.get(tok_mf[i])
+        w = tok_mf[i]
+        if w in plans:
+            plan = plans[w]
+        else:
+            plan = plans[w] = _plan(w, sizes, surnames)
         if plan is None:
-            cands = _forms(tok_mf[i])
-            tried = {n for c in cands for n in sizes.get(c, ())}
-            fuzzy = tuple(
-                [bool(surnames) and any(_fuzzy_single(c, w) for w in surnames.get(skeleton(c), ())) for c in cands]
-            )
-            if any(fuzzy):
-                tried.add(1)  # a spelling variant of a surname is matched alone
-            plan = plans[tok_mf[i]] = (cands, sorted(tried, reverse=True), fuzzy)
+            i += 1
+            continue
         cands, tried, fuzzy = plan
         bound = min(longest, len(toks) - i, free[i])
         for n in tried:
@@ -471,12 +473,41 @@ def _propagate(text: str, ments: list[_Mention], toks, tok_mf: list[str], taken:
             i += 1
 
 
+def _plan(
+    word: str, sizes: dict[str, set[int]], surnames: dict[str, list[str]]
+) -> tuple[tuple[str, ...], list[int], tuple[bool, ...]] | None:
+    """What `_propagate` tries at a word: its forms, the pattern lengths they begin (longest first) and
+    whether each form spells a surname of the article; None when there is nothing to try."""
+    cands = _forms(word)
+    tried: set[int] = set()
+    for c in cands:
+        lengths = sizes.get(c)
+        if lengths:
+            tried |= lengths
+    skeletons = _form_skeletons(word)
+    if surnames and not surnames.keys().isdisjoint(skeletons):
+        pairs = zip(cands, skeletons, strict=True)
+        fuzzy = tuple([any(_fuzzy_single(c, w) for w in surnames.get(k, ())) for c, k in pairs])
+        if any(fuzzy):
+            tried.add(1)  # a spelling variant of a surname is matched alone
+    else:
+        fuzzy = (False,) * len(cands)
+    if not tried:
+        return None
+    return cands, sorted(tried, reverse=True), fuzzy
+
+
+@lru_cache(maxsize=100_000)
+def _form_skeletons(word: str) -> tuple[str, ...]:
+    return tuple(skeleton(c) for c in _forms(word))
+
+
 def _fuzzy_single(word: str, name: str) -> bool:
     # A rare word that is a spelling variant of a surname in this article (كيديه for كيدا).
     return len(word) >= 4 and rank(word) >= _COMMON_RANK * 4 and same_word(word, name)
 
 
-def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -> list[_Mention]:
+def _titles(ments: list[_Mention], toks, tok_mf: list[str], is_word: list[bool], taken: list[bool]) -> list[_Mention]:
     """Titles in apposition before a person's name, and later uses of those titles."""
     by_start = {m.start: m for m in ments if m.label == "PER" and m.words}
     tok_index = {t.start: i for i, t in enumerate(toks)}
@@ -490,7 +521,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
         if j >= 0 and tok_mf[j] in "،,":
             j -= 1
         phrase: list[int] = []
-        while j >= 0 and len(phrase) < 5 and not taken[j] and toks[j].is_word:
+        while j >= 0 and len(phrase) < 5 and not taken[j] and is_word[j]:
             w = tok_mf[j]
             head = next((h for h in _forms(w) if h in TITLE_HEADS), None)
             if head is not None:
@@ -527,6 +558,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
         return out
     bindings.sort(key=lambda x: x[0])
     longest = max(len(f) for _, f, _ in bindings)
+    firsts = {f[0] for _, f, _ in bindings}  # a later use starts with one of these: other words are skipped
     active: dict[tuple[str, ...], _Mention] = {}  # the bindings made before token i
     nb = 0
     i = 0
@@ -534,7 +566,7 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
         while nb < len(bindings) and bindings[nb][0] < i:
             active[bindings[nb][1]] = bindings[nb][2]
             nb += 1
-        if taken[i] or not toks[i].is_word:
+        if taken[i] or not is_word[i] or firsts.isdisjoint(_forms(tok_mf[i])):
             i += 1
             continue
         hit = 0
@@ -561,7 +593,9 @@ def _titles(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -
     return out
 
 
-def _org_anaphors(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bool]) -> list[_Mention]:
+def _org_anaphors(
+    ments: list[_Mention], toks, tok_mf: list[str], is_word: list[bool], taken: list[bool]
+) -> list[_Mention]:
     """A definite head noun alone (الوزارة) refers to the last organization named with that head."""
     orgs = sorted((m for m in ments if m.label == "ORG" and m.words and m.words[0] in ORG_HEADS), key=lambda m: m.start)
     out: list[_Mention] = []
@@ -573,10 +607,9 @@ def _org_anaphors(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bo
         while k < len(orgs) and orgs[k].end <= t.start:
             last[orgs[k].words[0]] = orgs[k]
             k += 1
-        if taken[i] or not t.is_word:
+        if taken[i] or not is_word[i]:
             continue
-        w = tok_mf[i]
-        bare = next((c[2:] for c in _forms(w) if c.startswith("ال") and c[2:] in ORG_HEADS), None)
+        bare = _anaphor_head(tok_mf[i])
         if bare is None:
             continue
         nxt = tok_mf[i + 1] if i + 1 < len(toks) else ""
@@ -588,6 +621,12 @@ def _org_anaphors(ments: list[_Mention], toks, tok_mf: list[str], taken: list[bo
         out.append(_Mention(t.start, t.end, "ORG", "", "anaphor", words=ref.words, ref=ref))
         taken[i] = True
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _anaphor_head(word: str) -> str | None:
+    """The organization head a definite noun names (الوزارة, والوزارة → وزارة), else None."""
+    return next((c[2:] for c in _forms(word) if c.startswith("ال") and c[2:] in ORG_HEADS), None)
 
 
 def _cluster(ments: list[_Mention]) -> dict[int, list[_Mention]]:
