@@ -24,6 +24,7 @@ Offsets are word indexes here; `Passage` turns them into characters of the texts
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -74,10 +75,13 @@ def align_prepared(source: Prepared, target: Prepared, weights: np.ndarray, p: A
     si, ti = anchors(source, target, p)
     if len(si) < p.min_anchors:
         return []
+    found = clusters(si, ti, p)
+    if not found:
+        return []
     pair = LocalPair(source, target, weights)
     blocks: list[tuple[int, int, int, int]] = []
     # Largest clusters first; a cluster inside a passage already found is a piece of it, not news.
-    for s_idx, t_idx in sorted(clusters(si, ti, p), key=lambda c: -len(c[0])):
+    for s_idx, t_idx in sorted(found, key=lambda c: -len(c[0])):
         if any(_inside(s_idx, t_idx, b) for b in blocks):
             continue
         block = refine(pair, s_idx, t_idx, p)
@@ -104,7 +108,8 @@ def align_prepared(source: Prepared, target: Prepared, weights: np.ndarray, p: A
 def _inside(si: np.ndarray, ti: np.ndarray, block: tuple[int, int, int, int]) -> bool:
     """Whether most anchors of a cluster fall inside a block (word ranges on both sides)."""
     s0, s1, t0, t1 = block
-    return bool(np.mean((si >= s0) & (si < s1) & (ti >= t0) & (ti < t1)) > 0.5)
+    inside = (si >= s0) & (si < s1) & (ti >= t0) & (ti < t1)
+    return 2 * int(np.count_nonzero(inside)) > len(si)  # a mean over 0.5, in integers
 
 
 def best_per_target(scored: list[tuple[float, int, int, int, int]]) -> list[tuple[float, int, int, int, int]]:
@@ -201,11 +206,16 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(len(first)) + first
 
 
-def _runs(values: np.ndarray, gap: int) -> list[np.ndarray]:
-    """Split sorted-order indexes of `values` where consecutive sorted values differ by more than `gap`."""
+def _runs(values: np.ndarray, gap: int, min_size: int) -> list[np.ndarray] | None:
+    """Split sorted-order indexes of `values` where consecutive sorted values differ by more than `gap`:
+    None when nothing splits, else the parts of at least `min_size` indexes (smaller ones hold no cluster)."""
+    ordered = np.sort(values)
+    breaks = np.flatnonzero(ordered[1:] - ordered[:-1] > gap)
+    if not len(breaks):
+        return None
     order = np.argsort(values, kind="stable")
-    breaks = np.flatnonzero(np.diff(values[order]) > gap) + 1
-    return np.split(order, breaks)
+    edges = [0, *(breaks + 1).tolist(), len(values)]
+    return [order[a:b] for a, b in pairwise(edges) if b - a >= min_size]
 
 
 def clusters(si: np.ndarray, ti: np.ndarray, p: AlignParams) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -217,25 +227,36 @@ def clusters(si: np.ndarray, ti: np.ndarray, p: AlignParams) -> list[tuple[np.nd
         idx = todo.pop()
         if len(idx) < p.min_anchors:
             continue
-        t_parts = _runs(ti[idx], p.gap)
-        if len(t_parts) > 1:
+        t_parts = _runs(ti[idx], p.gap, p.min_anchors)
+        if t_parts is not None:
             todo.extend(idx[part] for part in t_parts)
             continue
-        s_parts = _runs(si[idx], p.gap)
-        if len(s_parts) > 1:
+        s_parts = _runs(si[idx], p.gap, p.min_anchors)
+        if s_parts is not None:
             todo.extend(idx[part] for part in s_parts)
             continue
         out.append((si[idx], ti[idx]))
     return out
 
 
-def _best_segment(scores: np.ndarray) -> tuple[int, int, float]:
+def _best_segment(scores: np.ndarray) -> tuple[int, int]:
     """[start, end) of the highest-sum stretch of `scores` (Kadane, vectorized)."""
-    csum = np.concatenate(([0.0], np.cumsum(scores)))
+    csum = np.empty(len(scores) + 1)
+    csum[0] = 0.0
+    np.cumsum(scores, out=csum[1:])
     low_at = np.maximum.accumulate(np.where(csum == np.minimum.accumulate(csum), np.arange(len(csum)), 0))
-    gain = csum - csum[low_at]
-    end = int(np.argmax(gain))
-    return int(low_at[end]), end, float(gain[end])
+    end = int((csum - csum[low_at]).argmax())
+    return int(low_at[end]), end
+
+
+class Side:
+    """The stretch [lo, hi) of one text that refinement may choose from: its local word ids, how often
+    each occurs in the stretch, and their weights (the same for every turn of a refinement)."""
+
+    __slots__ = ("here", "ids", "lo", "w")
+
+    def __init__(self, ids: np.ndarray, here: np.ndarray, w: np.ndarray, lo: int) -> None:
+        self.ids, self.here, self.w, self.lo = ids, here, w, lo
 
 
 class LocalPair:
@@ -252,18 +273,19 @@ class LocalPair:
     def counts(self, ids: np.ndarray) -> np.ndarray:
         return np.bincount(ids, minlength=self.size)
 
-    def segment(self, ids: np.ndarray, lo: int, hi: int, other: np.ndarray, penalty: float) -> tuple[int, int]:
-        """The stretch of ids[lo:hi] best explained by the words of `other` (the passage on the other
+    def side(self, ids: np.ndarray, lo: int, hi: int) -> Side:
+        window = ids[lo:hi]
+        return Side(window, self.counts(window)[window], self.w[window], lo)
+
+    def segment(self, side: Side, other: np.ndarray, penalty: float) -> tuple[int, int]:
+        """The stretch of the side best explained by the words of `other` (the passage on the other
         side). A word gains its weight when the other passage holds it and costs `penalty` times it
         otherwise; a word repeated here more often than there gains only the other side's share (a copied
         sentence holds the topic's words once; the text around it may hold them many times)."""
-        window = ids[lo:hi]
-        held = self.counts(other)[window]
-        here = self.counts(window)[window]
-        share = np.minimum(1.0, held / here)
-        w = self.w[window]
-        start, end, _ = _best_segment(w * (share - penalty * (1.0 - share)))
-        return lo + start, lo + end
+        held = self.counts(other)[side.ids]
+        share = np.minimum(1.0, held / side.here)
+        start, end = _best_segment(side.w * (share - penalty * (1.0 - share)))
+        return side.lo + start, side.lo + end
 
     def score(self, s0: int, s1: int, t0: int, t1: int) -> float:
         """Weighted share of the two passages' words that the other passage also holds (1 for a copy,
@@ -280,19 +302,26 @@ def refine(pair: LocalPair, si: np.ndarray, ti: np.ndarray, p: AlignParams) -> t
     first stretch of foreign words, a rewritten one (many synonyms) tolerates more of them."""
     s0, s1 = int(si.min()), int(si.max()) + 1
     t0, t1 = int(ti.min()), int(ti.max()) + 1
-    s_lo, s_hi = max(0, s0 - p.margin), min(len(pair.s), s1 + p.margin)
-    t_lo, t_hi = max(0, t0 - p.margin), min(len(pair.t), t1 + p.margin)
+    s_side = pair.side(pair.s, max(0, s0 - p.margin), min(len(pair.s), s1 + p.margin))
+    t_side = pair.side(pair.t, max(0, t0 - p.margin), min(len(pair.t), t1 + p.margin))
     penalty = p.penalty
-    for _ in range(p.rounds):
-        t0, t1 = pair.segment(pair.t, t_lo, t_hi, pair.s[s0:s1], penalty)
+    last = None
+    for turn in range(p.rounds):
+        t0, t1 = pair.segment(t_side, pair.s[s0:s1], penalty)
         if t1 <= t0:
             return None
-        s0, s1 = pair.segment(pair.s, s_lo, s_hi, pair.t[t0:t1], penalty)
+        s0, s1 = pair.segment(s_side, pair.t[t0:t1], penalty)
         if s1 <= s0:
             return None
+        block = (s0, s1, t0, t1)
+        # The last turn's penalty is never used; a turn that changed nothing (after the first, whose
+        # penalty was not the block's own) would be repeated exactly by every later one.
+        if turn == p.rounds - 1 or block == last:
+            return block
+        last = block
         even = p.break_even * pair.score(s0, s1, t0, t1)  # the share at which a word pays for itself
         penalty = even / (1.0 - even)
-    return s0, s1, t0, t1
+    return last
 
 
 def merge(blocks: list[tuple[int, int, int, int]], p: AlignParams) -> list[tuple[int, int, int, int]]:

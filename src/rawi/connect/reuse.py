@@ -328,16 +328,22 @@ class Window:
         cell = np.sort(np.concatenate((inv * windows + pos // half, inv * windows + pos // half + 1)))
         cell = cell[np.concatenate(([True], cell[1:] != cell[:-1]))]
         k, win = cell // windows, cell % windows
-        live = self.postings.count(uniq) - self.gone.count(uniq)
+        # each run's entries of each key, looked up once: for the counts and for the slots
+        spans = [
+            (np.searchsorted(keys_, uniq, "left"), np.searchsorted(keys_, uniq, "right"))
+            for keys_, _ in self.postings.runs
+        ]
+        live = -self.gone.count(uniq)
+        for lo, hi in spans:
+            live += hi - lo
         usable = (live > 0) & (live <= p.max_df)  # keys held by many texts say nothing about who copied
         keep = usable[k]
         k, win = k[keep], win[keep]
         if not len(k):
             return []
         found_win, found_slot = [], []
-        for run_keys, run_slots in self.postings.runs:
-            lo = np.searchsorted(run_keys, uniq, "left")
-            n = (np.searchsorted(run_keys, uniq, "right") - lo)[k]
+        for (_, run_slots), (lo, hi) in zip(self.postings.runs, spans, strict=True):
+            n = (hi - lo)[k]
             total = int(n.sum())
             if not total:
                 continue
