@@ -55,7 +55,8 @@ def corpus_texts(shared: Path, extra: list[Path], wikifane: bool = False) -> lis
     return texts
 
 
-def build(texts: list[str], min_count: int, n_context: int, dim: int, ks: list[int], seed: int, window: int = 2):
+def word_vectors(texts: list[str], min_count: int, n_context: int, dim: int, seed: int, window: int = 2):
+    """The kept words (most frequent first) and their unit-length PPMI-SVD vectors."""
     t0 = time.time()
     counts: Counter[str] = Counter()
     docs = []
@@ -102,7 +103,12 @@ def build(texts: list[str], min_count: int, n_context: int, dim: int, ks: list[i
     vecs = u * np.sqrt(s)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-9
     log.info("svd done (%.0fs)", time.time() - t0)
+    return vocab, vecs
 
+
+def build(texts: list[str], min_count: int, n_context: int, dim: int, ks: list[int], seed: int, window: int = 2):
+    t0 = time.time()
+    vocab, vecs = word_vectors(texts, min_count, n_context, dim, seed, window)
     labels = []
     for k in ks:
         km = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=4096, n_init=3, max_iter=100)
@@ -124,9 +130,18 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--window", type=int, default=2, help="context words each side")
     ap.add_argument("--merge", type=Path, default=None, help="append these clusters as more columns")
+    ap.add_argument(
+        "--vectors", type=Path, default=None, help="write the word vectors instead (.npz: words, vectors; no clusters)"
+    )
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     texts = corpus_texts(args.shared, args.extra, args.wikifane)
+    if args.vectors:  # the neural tagger's pretrained input (training/train_ner_neural.py)
+        vocab, vecs = word_vectors(texts, args.min_count, args.contexts, args.dim, args.seed, args.window)
+        args.vectors.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(args.vectors, words=np.array(vocab), vectors=vecs.astype(np.float32))
+        log.info("wrote %s (%d words x %d)", args.vectors, len(vocab), vecs.shape[1])
+        return
     vocab, labels = build(texts, args.min_count, args.contexts, args.dim, args.ks, args.seed, args.window)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     cols = {w: [str(int(lab[i])) for lab in labels] for i, w in enumerate(vocab)}

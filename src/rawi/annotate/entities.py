@@ -26,6 +26,7 @@ import pycrfsuite
 from rawi.annotate.cues import cue_mentions
 from rawi.annotate.names import MEDIA_HEADS, EntityRegistry, is_nisba, rank, resolve_article
 from rawi.annotate.ner_features import Featurizer, Resources, load_profile
+from rawi.annotate.ner_neural import NeuralTagger
 from rawi.errors import RawiError
 from rawi.model import Article
 from rawi.text import Token, match_form, tokenize
@@ -39,6 +40,7 @@ DOC_WINDOW = 20  # sentences each side that share their names
 _PROPAGATE_RANK = 500  # a one-word name more frequent than this is a common word too: not spread
 _MODEL_FILES = ("ner.crfsuite", "ner_clusters.tsv.gz", "ner_gazetteer.tsv.gz", "ner_names.tsv.gz")
 _PROFILE_FILE = "ner_profile.tsv.gz"  # corpus profiles (training/ner_profile.py), for a model that reads them
+_NEURAL_FILE = "ner_neural.npz"  # the neural tagger joined to the CRF (ner_neural.py), when shipped
 
 
 @dataclass(slots=True, frozen=True)
@@ -81,9 +83,10 @@ class CrfWeights:
         self.trans = np.zeros((n_labels, n_labels))  # trans[i, j]: from label i to label j
         self.trans[trans["src"], trans["dst"]] = trans["weight"]
 
-    def decode(self, ids: np.ndarray, lengths: Sequence[int]) -> list[list[str]]:
+    def decode(self, ids: np.ndarray, lengths: Sequence[int], extra: np.ndarray | None = None) -> list[list[str]]:
         """Best label sequences of consecutive sentences (`lengths` tokens each); `ids[i]` holds the
-        attribute ids of token i's features in order, padded with `pad` (a row of zeros: x + 0.0 == x)."""
+        attribute ids of token i's features in order, padded with `pad` (a row of zeros: x + 0.0 == x).
+        `extra` (tokens × labels, in `self.labels` order) is added to the state scores: another model's."""
         out: list[list[str]] = [[] for _ in lengths]
         n = ids.shape[0]
         if not n:
@@ -92,6 +95,8 @@ class CrfWeights:
         scores = np.zeros((n, n_labels))
         for row in np.take(self.weights, ids.T, axis=0):  # one feature at a time: crfsuite's sums, in its order
             scores += row
+        if extra is not None:
+            scores += extra
         # Viterbi over all sentences at once, longest first, so that those still running are a prefix.
         order = sorted((s for s in range(len(lengths)) if lengths[s]), key=lambda s: -lengths[s])
         if not order:
@@ -144,10 +149,18 @@ class NerModel:
     """The CRF tagger with its featurizer. Tagging runs on `CrfWeights` (numpy, thread-safe); crfsuite's
     own tagger (not thread-safe, so one per thread) stays as the reference it must agree with."""
 
-    def __init__(self, model_bytes: bytes, res: Resources, names: dict[tuple[str, ...], str] | None = None) -> None:
+    def __init__(
+        self,
+        model_bytes: bytes,
+        res: Resources,
+        names: dict[tuple[str, ...], str] | None = None,
+        neural: NeuralTagger | None = None,
+        neural_weight: float = 0.0,
+    ) -> None:
         self._bytes = model_bytes
         self.featurizer = Featurizer(res)
         self.crf = CrfWeights(model_bytes)
+        self.set_neural(neural, neural_weight)
         # A word type's features as attribute ids (~0.4 KB each, a tenth of their strings): cached widely.
         self._type_ids = lru_cache(maxsize=100_000)(self._compute_type_ids)
         self._id_type = np.uint16 if self.crf.pad < 2**16 else np.uint32
@@ -178,12 +191,23 @@ class NerModel:
         with resources.as_file(folder / _MODEL_FILES[3]) as names:
             known = load_names(str(names))
         model = cls((folder / _MODEL_FILES[0]).read_bytes(), res, known)
+        if (folder / _NEURAL_FILE).is_file():
+            with resources.as_file(folder / _NEURAL_FILE) as path, np.load(path) as data:
+                weights = dict(data)
+            model.set_neural(NeuralTagger(weights, res), float(weights["weight"]))
         if not res.profile and any(a.startswith("pf=") for a in model.crf.attr_id):
             raise RawiError(
                 f"the NER model reads corpus profiles but {_PROFILE_FILE} is missing from {folder}; "
                 "rebuild the models with training/train_ner.py or reinstall rawi"
             )
         return model
+
+    def set_neural(self, neural: NeuralTagger | None, weight: float) -> None:
+        """Join `neural`'s label log-probabilities, times `weight`, to the CRF's state scores (ner_neural.py)."""
+        self.neural = neural if weight else None
+        self.neural_weight = weight
+        if neural is not None:
+            self._neural_cols = np.array([neural.labels.index(lab) for lab in self.crf.labels], dtype=np.intp)
 
     def _tagger(self) -> pycrfsuite.Tagger:
         tagger = getattr(self._local, "tagger", None)
@@ -211,7 +235,10 @@ class NerModel:
             for tokens in sentences
             for i in range(0, len(tokens), _MAX_SENTENCE)
         ]
-        tagged = self.crf.decode(self._feature_ids(chunks), [len(c) for c in chunks])
+        extra = None
+        if self.neural is not None:
+            extra = self.neural_weight * self.neural.log_probs(chunks)[:, self._neural_cols]
+        tagged = self.crf.decode(self._feature_ids(chunks), [len(c) for c in chunks], extra)
         out: list[list[str]] = []
         k = 0
         for tokens in sentences:
