@@ -13,7 +13,7 @@ from typing import Any
 from rawi.model import SegmentedPage, stable_id
 from rawi.segment.credits import lookup_outlet
 from rawi.text import match_form
-from rawi.text.stem import word_stems
+from rawi.text.stem import stem_pairs, word_stems
 
 LEAD_CHARS = 240
 _MIN_DUPLICATE_CHARS = 120  # shorter texts ("الرياض") are the same by chance, not by copying
@@ -191,8 +191,8 @@ def page_rows(result: SegmentedPage, ingested: str) -> PageRows:
         rows.index.append(
             IndexDoc(
                 article.id,
-                [(s, c) for _, _, s, c in word_stems(heading)],
-                [(s, c) for _, _, s, c in word_stems(text)],
+                stem_pairs(heading),
+                stem_pairs(text),
             )
         )
     return rows

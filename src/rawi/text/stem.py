@@ -114,5 +114,11 @@ def word_stems(text: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
+def stem_pairs(text: str) -> list[tuple[str, str]]:
+    """(stem, clitic stem) of every word of `text` that has a stem: `word_stems` without the offsets, in
+    C calls (findall, map) rather than a Python loop over match objects (what the store indexes)."""
+    return [pair for pair in map(_both, _WORD.findall(text)) if pair[0]]
+
+
 def is_stopword(word: str) -> bool:
     return match_form(word) in STOPWORDS
