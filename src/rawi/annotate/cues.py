@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from rawi.annotate.ner_features import wordset
-from rawi.text import Token, match_form
+from rawi.text import Token
+from rawi.text.normalize import word_form
 
 # An indefinite head followed by definite words names an organization: وزارة الخارجية الروسية.
 _ORG_HEADS = wordset("وزارة هيئة منظمة وكالة مؤسسة جامعة محكمة سفارة مفوضية رئاسة")
@@ -27,7 +28,7 @@ _HEADS = _ORG_HEADS | _MEDIA_HEADS | _PLACE_HEADS
 _CUE_FIRSTS = _SOURCE_CUES | {cue[0] for cue in _CITE_CUES}  # what a credit or citation starts with
 
 
-_form = lru_cache(maxsize=200_000)(match_form)
+_form = word_form  # shared with the other per-word callers
 
 
 def _bare(form: str) -> list[str]:

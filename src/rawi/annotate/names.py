@@ -23,6 +23,7 @@ from importlib import resources
 from rawi.annotate.ner_features import wordset
 from rawi.model import stable_id
 from rawi.text import first_token, match_form, tokenize
+from rawi.text.normalize import word_form
 
 # Consonants that transliterations of one foreign sound alternate between (Sergei: سيرغي/سيرجي).
 _FOLD = str.maketrans({"ج": "غ", "ق": "غ", "ط": "ت", "ص": "س", "ض": "د", "ذ": "ز", "ظ": "ز", "ث": "ت"})
@@ -63,7 +64,7 @@ def rank(word: str) -> int:
     return word_ranks().get(word, 10**9)
 
 
-_form = lru_cache(maxsize=200_000)(match_form)
+_form = word_form  # shared with the other per-word callers
 
 
 @lru_cache(maxsize=200_000)

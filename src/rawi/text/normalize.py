@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Characters dropped entirely: Arabic diacritics (harakat, tanween, shadda, sukun, dagger alef, Quranic
 # marks), tatweel, and invisible format controls (bidi marks and isolates, zero-width joiners, BOM).
@@ -125,6 +126,11 @@ def match_form(text: str) -> str:
             if a in text:
                 text = text.replace(a, b)
     return text.lower().replace("ς", "σ")
+
+
+# The matching form of one word, memoized once for every annotator that folds word by word (names, cues):
+# a word is folded and kept once per process, not once per module.
+word_form = lru_cache(maxsize=200_000)(match_form)
 
 
 def match_form_with_offsets(text: str) -> tuple[str, list[int]]:
