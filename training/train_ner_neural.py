@@ -16,6 +16,7 @@ weights on the same machine.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import random
 import sys
@@ -28,7 +29,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_ner import load_sentences
+from train_ner import load_sentences, score_dict
 
 from rawi.annotate import conll
 from rawi.annotate.entities import NerModel, load_names, tag_document
@@ -172,19 +173,53 @@ def alone_f1(data: dict[str, np.ndarray], sents, res: Resources) -> float:
     return conll.evaluate([t for _, y in sents for t in y], best_tags(tagger, sents))["ALL"].f1
 
 
-def joined_scores(args, weights: dict[str, np.ndarray]) -> None:
+def joined_scores(args, weights: dict[str, np.ndarray]) -> dict:
     """Dev scores of the 90% CRF joined with the 90% tagger at each --weight (0: the CRF alone)."""
     res = Resources.load(str(args.clusters), str(args.gazetteer), str(args.profile) if args.profile else None)
     model = NerModel(args.crf.read_bytes(), res, load_names(str(args.names)) if args.names else None)
     neural = NeuralTagger(weights, res)
     gold = [t for _, y in args.dev_sents for t in y]
     toks = [t for t, _ in args.dev_sents]
+    out = {}
     for w in [0.0, *args.weight]:
         model.set_neural(neural, w)
         alone = conll.evaluate(gold, [t for p in model.tag_sentences(toks) for t in p])
         passes = conll.evaluate(gold, [t for p in tag_document(model, toks) for t in p])
         print(f"weight {w}: CRF + tagger F1 {alone['ALL'].f1:.4f}; with the passes of `rawi ner tag`:")
         print(conll.format_scores(passes))
+        out[str(w)] = {"crf_and_tagger": score_dict(alone), "with_propagation": score_dict(passes)}
+    return out
+
+
+def write_results(path: Path, args, alone: dict, joined: dict, cpu: float | None) -> None:
+    """Add the tagger's dev figures to train_ner.py's record (bench/results/ner.json) under "neural"."""
+    record = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    record["neural"] = {
+        "command": " ".join([".venv/bin/python", "training/train_ner_neural.py", *sys.argv[1:]]),
+        "date": time.strftime("%Y-%m-%d"),
+        "training_cpu_seconds": cpu,
+        "params": {
+            k: getattr(args, k)
+            for k in (
+                "epochs",
+                "batch",
+                "lr",
+                "hidden",
+                "char_dim",
+                "filters",
+                "width",
+                "dropout",
+                "word_drop",
+                "seed",
+                "max_words",
+            )
+        },
+        "shipped_weight": args.weight[0],
+        "tagger_alone": alone,
+        "joined_by_weight": joined,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -218,6 +253,8 @@ def main() -> None:
     ap.add_argument("--profile", type=Path, default=None, help="with --crf: the profile it was trained with")
     ap.add_argument("--names", type=Path, default=None, help="with --crf: its ner_names.tsv.gz")
     ap.add_argument("--clusters", type=Path, default=Path("src/rawi/models/ner_clusters.tsv.gz"))
+    ap.add_argument("--results", type=Path, default=None, help="with --dev: add the figures to this JSON")
+    ap.add_argument("--from-dev", type=Path, default=None, help="with --dev: score this saved tagger, no training")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.set_num_threads(1)
@@ -239,19 +276,21 @@ def main() -> None:
     log.info(
         "%d sentences, %d words with vectors, %d chars, %d flags", len(train_s), len(words), len(chars), enc.n_flags
     )
-    model = fit(train_s, enc, vecs, args)
-    model.eval()
-    out = export(model, enc, words)
+    # --from-dev: a tagger saved with --save-dev, scored again (other weights, --results)
+    out = dict(np.load(args.from_dev)) if args.from_dev else export(fit(train_s, enc, vecs, args), enc, words)
     out["weight"] = np.array(args.weight[0], dtype=np.float32)
     if args.dev:
+        cpu = None if args.from_dev else round(time.process_time() - c0, 1)  # training and its inputs
         tagger = NeuralTagger(out, res)
         gold = [t for _, y in args.dev_sents for t in y]
+        alone = conll.evaluate(gold, best_tags(tagger, args.dev_sents))
         print("dev split, neural tagger alone:")
-        print(conll.format_scores(conll.evaluate(gold, best_tags(tagger, args.dev_sents))))
+        print(conll.format_scores(alone))
         if args.save_dev:
             np.savez_compressed(args.save_dev, **out)
-        if args.crf:
-            joined_scores(args, out)
+        joined = joined_scores(args, out) if args.crf else {}
+        if args.results:
+            write_results(args.results, args, score_dict(alone), joined, cpu)
     else:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(args.out, **out)

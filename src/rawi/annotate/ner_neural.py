@@ -32,6 +32,7 @@ class InputEncoder:
         self.word_id = {w: i + 1 for i, w in enumerate(words)}  # 0 is UNK
         self.char_id = {c: i + 2 for i, c in enumerate(chars)}  # 0 UNK, 1 PAD
         self.gaz_classes = tuple(gaz_classes)
+        self.gaz_index = {c: k for k, c in enumerate(self.gaz_classes)}
         self.res = res
         self.n_flags = len(self.gaz_classes) + len(CUES) + len(SHAPES)
 
@@ -44,19 +45,16 @@ class InputEncoder:
         chars = [self.char_id.get(c, UNK) for c in form[:MAX_CHARS]] or [UNK]
         flags = np.zeros(self.n_flags, dtype=np.float32)
         looked = (form, *stems)
-        for k, c in enumerate(self.gaz_classes):
-            if any(c in self.res.gazetteer.get(f, ()) for f in looked):
-                flags[k] = 1.0
+        gaz = self.res.gazetteer
+        for c in frozenset().union(*(gaz.get(f, ()) for f in looked)):
+            if c in self.gaz_index:
+                flags[self.gaz_index[c]] = 1.0
         base = len(self.gaz_classes)
         for k, cue in enumerate(CUES):
             if any(f in cue for f in looked):
                 flags[base + k] = 1.0
         flags[base + len(CUES) + SHAPES.index(shape(word))] = 1.0
         return own, stem, chars, flags
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # never overflows
 
 
 class NeuralTagger:
@@ -75,6 +73,16 @@ class NeuralTagger:
         self.conv_w = data["conv_w"].astype(f32)  # (filters, char dim, width)
         self.conv_b = data["conv_b"].astype(f32)
         self.lstm = [tuple(data[f"{name}_{d}"].astype(f32) for name in ("w_ih", "w_hh", "b")) for d in ("fwd", "bwd")]
+        # Prepared for the batched pass: both directions side by side, and the rows of the gates i, f, o
+        # halved, so that one tanh gives the cell's tanh and, as 0.5 * tanh(x / 2) + 0.5, the sigmoids.
+        size = self.lstm[0][1].shape[1]
+        half = np.full(4 * size, 0.5, dtype=f32)
+        half[2 * size : 3 * size] = 1.0
+        self._w_ih = np.concatenate([w_ih * half[:, None] for w_ih, _, _ in self.lstm]).T  # (input, 8 size)
+        self._b = np.concatenate([b * half for _, _, b in self.lstm])
+        self._w_hh = np.stack([(w_hh * half[:, None]).T for _, w_hh, _ in self.lstm])  # (2, size, 4 size)
+        filters, char_dim, width = self.conv_w.shape
+        self._conv = self.conv_w.transpose(2, 1, 0).reshape(width * char_dim, filters)  # rows: (offset, dim)
         self.out_w = data["out_w"].astype(f32)
         self.out_b = data["out_b"].astype(f32)
         self._type = lru_cache(maxsize=20_000)(self._type_input)  # ~1.2 KB each
@@ -84,9 +92,9 @@ class NeuralTagger:
         own, stem, chars, flags = self.encoder.encode(word)
         width = self.conv_w.shape[2]
         ids = [PAD] * (width // 2) + chars + [PAD] * (width // 2)
-        emb = self.char_emb[ids]  # (len, char dim)
-        windows = np.stack([emb[k : k + len(chars)] for k in range(width)], axis=2)  # (len, dim, width)
-        conv = np.tensordot(windows, self.conv_w, axes=([1, 2], [1, 2])) + self.conv_b  # (len, filters)
+        emb = self.char_emb[ids]  # (len + width - 1, char dim)
+        windows = np.concatenate([emb[k : k + len(chars)] for k in range(width)], axis=1)  # (len, width * dim)
+        conv = windows @ self._conv + self.conv_b  # (len, filters)
         vecs = self.vectors[[own, stem]].astype(np.float32).ravel()
         return np.concatenate([vecs, conv.max(axis=0), flags])
 
@@ -99,34 +107,36 @@ class NeuralTagger:
         index: dict[str, int] = {}
         rows = np.array([index.setdefault(w, len(index)) for s in sentences for w in s], dtype=np.intp)
         table = np.stack([self._type(w) for w in index])
-        x = table[rows]
-        hidden = [self._direction(x, lengths, d) for d in (0, 1)]
-        scores = np.concatenate(hidden, axis=1) @ self.out_w.T + self.out_b
+        gates = (table @ self._w_ih + self._b)[rows]  # each type projected once, not each token
+        hidden = self._bilstm(gates, lengths)
+        scores = hidden @ self.out_w.T + self.out_b
         scores -= scores.max(axis=1, keepdims=True)
         return scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
 
-    def _direction(self, x: np.ndarray, lengths: Sequence[int], d: int) -> np.ndarray:
-        """One LSTM direction (0 forward, 1 backward) over all sentences at once, longest first, so that
-        the sentences still running at step t are a prefix of the batch."""
-        w_ih, w_hh, b = self.lstm[d]
-        size = w_hh.shape[1]
-        gates_in = x @ w_ih.T + b  # (tokens, 4 * size), PyTorch's gate order: i, f, g, o
+    def _bilstm(self, gates_in: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
+        """Both LSTM directions over all sentences at once (tokens × 2 size: forward, backward states), from
+        the tokens' input projections (tokens × 8 size: forward gates, backward gates).
+        Sentences go longest first, so that those still running at step t are a prefix of the batch; step t
+        reads token t of each sentence forward and token len - 1 - t backward."""
+        n = gates_in.shape[0]
+        size = self._w_hh.shape[1]
+        gates = gates_in.reshape(n, 2, 4 * size).transpose(1, 0, 2).reshape(2 * n, 4 * size)
         starts = np.cumsum([0, *lengths])[:-1]
         order = sorted((k for k in range(len(lengths)) if lengths[k]), key=lambda k: -lengths[k])
         desc = np.array([lengths[k] for k in order])
         first = starts[order]
-        longest = int(desc[0])
-        running = np.searchsorted(-desc, -np.arange(longest), side="left")  # sentences longer than t
-        h = np.zeros((len(order), size), dtype=np.float32)
+        running = np.searchsorted(-desc, -np.arange(int(desc[0])), side="left").tolist()  # longer than t
+        h = np.zeros((2, len(order), size), dtype=np.float32)
         c = np.zeros_like(h)
-        out = np.empty((x.shape[0], size), dtype=np.float32)
-        for t in range(longest):
-            r = int(running[t])
-            at = first[:r] + (t if d == 0 else desc[:r] - 1 - t)
-            g = gates_in[at] + h[:r] @ w_hh.T
-            i, f = _sigmoid(g[:, :size]), _sigmoid(g[:, size : 2 * size])
-            cell, o = np.tanh(g[:, 2 * size : 3 * size]), _sigmoid(g[:, 3 * size :])
-            c[:r] = f * c[:r] + i * cell
-            h[:r] = o * np.tanh(c[:r])
-            out[at] = h[:r]
-        return out
+        out = np.empty((2 * n, size), dtype=np.float32)  # forward states, then backward ones
+        last = first + desc - 1 + n
+        for t, r in enumerate(running):
+            at = np.stack([first[:r] + t, last[:r] - t])  # (2, r): rows of `gates` and `out`
+            g = np.tanh(gates[at] + np.matmul(h[:, :r], self._w_hh))
+            sig = g * 0.5 + 0.5  # the sigmoids of i, f, o (their rows were halved)
+            cr = sig[..., size : 2 * size] * c[:, :r] + sig[..., :size] * g[..., 2 * size : 3 * size]
+            c[:, :r] = cr
+            hr = sig[..., 3 * size :] * np.tanh(cr)
+            h[:, :r] = hr
+            out[at] = hr
+        return np.concatenate([out[:n], out[n:]], axis=1)
