@@ -432,6 +432,7 @@ def _propagate(
     # word → its forms, the lengths worth trying, and whether each form spells a surname of the article;
     # None for a word that can begin no pattern (most words: the loop moves on after one look-up)
     plans: dict[str, tuple[tuple[str, ...], list[int], tuple[bool, ...]] | None] = {}
+    firsts, skeletons = sizes.keys(), surnames.keys()
     free = [0] * (len(toks) + 1)  # free[i]: how many tokens from i on are not taken
     for i in range(len(toks) - 1, -1, -1):
         free[i] = 0 if taken[i] else free[i + 1] + 1
@@ -444,6 +445,8 @@ def _propagate(
         w = tok_mf[i]
         if w in plans:
             plan = plans[w]
+        elif firsts.isdisjoint(_forms(w)) and (not surnames or skeletons.isdisjoint(_form_skeletons(w))):
+            plan = plans[w] = None  # no form begins a pattern or spells a surname: most words, in C calls
         else:
             plan = plans[w] = _plan(w, sizes, surnames)
         if plan is None:
