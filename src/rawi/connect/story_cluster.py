@@ -6,7 +6,9 @@ tracking: articles arrive in time order; each is compared with the stories still
 story is a blend of
 - cosine of the article's TF-IDF vector to the story centroid (the sum of its members' unit vectors),
 - the same on distinctive terms only (story_vectors.py: template phrases left out),
-- shared entities, and sentence embeddings, when the documents carry them.
+- shared entities, and sentence embeddings, when the documents carry them;
+or, when higher, `link_weight` times its best cosine with one member (a story told from several angles has a
+centroid near none of them: a cabinet session's decisions, a minister's statements on a tour).
 The article-to-article cosines within the window come from sparse matrix products, a block of articles at a
 time; an article's dot product with a story centroid is then the sum of its cosines with the story's members.
 
@@ -14,6 +16,10 @@ time; an article's dot product with a story centroid is then the sum of its cosi
 - Template texts: an article mostly made of template phrases (a weather bulletin, a market close) carries
   little that names its event, so it only joins a story that started within `template_hours`: the same
   day's bulletin, not yesterday's.
+- Series: outlets run columns and bulletins whose issues read alike (press reviews of one country after
+  another, daily canal traffic, market closes). An article does not join a story in which its own outlet
+  already has another issue: a title that differs in one stem, or the same title half a day apart, or mostly
+  different numbers. Same-outlet articles half a day apart also need `serial_margin` more similarity.
 - Determinism: documents are processed in (time, id) order, so input order never matters; ties in
   similarity go to the older story.
 """
@@ -36,18 +42,20 @@ _MIN_COSINE = 0.03  # article-to-article cosines below this are dropped: noise, 
 
 @dataclass(frozen=True, slots=True)
 class StoryParams:
-    threshold: float = 0.30  # similarity an article needs to join a story
+    threshold: float = 0.18  # similarity an article needs to join a story
     window_hours: float = 72.0  # a story takes new articles until this long after its latest one
     distinct_weight: float = 0.5  # share of the similarity from distinctive terms (the rest: all terms)
     template_share: float = 0.6  # an article with this much of its weight in template phrases is a template text
     template_hours: float = 20.0  # ...and joins only a story whose first article is this recent
     entity_weight: float = 0.10  # share of the similarity from shared entities (when both sides have them)
     embedding_weight: float = 0.0  # share from sentence embeddings (when documents carry them)
-    link_weight: float = 0.0  # an article also joins a story when this times its best cosine with a member is enough
+    link_weight: float = 0.8  # an article also joins a story when this times its best cosine with a member is enough
     serial_hours: float = 12.0  # a story holding an article of the same outlet this far apart in time...
-    serial_margin: float = 0.0  # ...needs this much more similarity: outlets run series (press reviews, closes)
+    serial_margin: float = 0.1  # ...needs this much more similarity: outlets run series (press reviews, closes)
     series_numbers: int = 4  # an article and a same-outlet member of a story, each with this many numbers...
     series_shared: float = 0.25  # ...sharing less than this share of them (Jaccard) report different events
+    series_titles: int = 3  # an article and a same-outlet member whose titles (this many stems or more) differ in
+    # one stem, or are equal and `serial_hours` apart, are two issues of a series (0: no such rule)
     vectors: VectorParams = field(default_factory=VectorParams)
 
 
@@ -86,6 +94,7 @@ class _State:
         self.entities: list[dict[str, int]] = []
         self.outlets: list[dict[str | None, list[float]]] = []  # outlet -> times of its articles in the story
         self.numbers: list[dict[str | None, list[tuple[float, frozenset[str]]]]] = []  # outlet -> (time, numbers)
+        self.titles: list[dict[str | None, list[tuple[float, tuple[str, ...]]]]] = []  # outlet -> (time, title)
         self.embedding = np.zeros((n, dims), np.float32) if dims else None
         self.members: list[list[int]] = []
 
@@ -94,6 +103,7 @@ class _State:
         self.entities.append({})
         self.outlets.append({})
         self.numbers.append({})
+        self.titles.append({})
         self.count += 1
         return self.count - 1
 
@@ -237,6 +247,8 @@ def _record(s: int, i: int, d: StoryDoc, times: np.ndarray, story_of: np.ndarray
     time): `_join` adds the centroid norms; `extend` computes those of fixed articles in bulk."""
     st.members[s].append(i)
     story_of[i] = s
+    if d.n_title:
+        st.titles[s].setdefault(d.outlet, []).append((times[i], tuple(d.tokens[: d.n_title])))
     known = st.entities[s]
     for e in d.entities:
         known[e] = known.get(e, 0) + 1
@@ -362,6 +374,12 @@ def _best(
         sim[~(st.last[stories] >= t - p.window_hours * 3600.0)] = -1.0
         if v.template_share[i] >= p.template_share:
             sim[~(st.first[stories] >= t - p.template_hours * 3600.0)] = -1.0
+    if p.series_titles and d.n_title >= p.series_titles:
+        title = tuple(d.tokens[: d.n_title])
+        for k, s in enumerate(stories.tolist()):
+            seen = st.titles[s].get(d.outlet, ())
+            if sim[k] > 0 and any(_series_title(title, t, o, ot, p) for ot, o in seen):
+                sim[k] = -1.0
     if p.serial_margin and np.isfinite(t):
         for k, s in enumerate(stories.tolist()):
             if sim[k] >= p.threshold:
@@ -396,6 +414,17 @@ def numbers(d: StoryDoc) -> frozenset[str]:
     if found is None:
         found = d.extra["numbers"] = frozenset(filter(str.isdigit, d.tokens))
     return found
+
+
+def _series_title(a: tuple[str, ...], ta: float, b: tuple[str, ...], tb: float, p: StoryParams) -> bool:
+    """Whether two same-outlet titles name two issues of one series: they differ in exactly one stem (one
+    template, another filling: "اهتمامات الصحف المصرية" / "… الجزائرية", "عبور 45 سفينة" / "عبور 57 سفينة"),
+    or they are the same title `serial_hours` or more apart (a daily column; a republication of one text is
+    a near duplicate and joined before this is asked)."""
+    if len(a) != len(b):
+        return False
+    differ = sum(x != y for x, y in zip(a, b, strict=True))
+    return differ == 1 or (differ == 0 and abs(ta - tb) >= p.serial_hours * 3600.0)
 
 
 def _other_issue(nums: frozenset[str], seen: Sequence[tuple[float, frozenset[str]]], p: StoryParams) -> bool:
