@@ -80,7 +80,21 @@ def _replay_store(path: Path) -> Any:
     return store
 
 
-def replay(db: Path, hooks: list[str], links_out: Path | None, limit: int | None) -> dict[str, Any]:
+def _side_pool(workers: int) -> Any:
+    """A pool of `workers` processes lent to the hooks (as `rawi ingest` lends its analysis workers)."""
+    from contextlib import ExitStack
+
+    from rawi.engine.pool import OrderedPool, lent
+
+    stack = ExitStack()
+    if workers:
+        pool: OrderedPool[Any, Any] = OrderedPool(list, workers, failed=lambda item, reason: item)
+        stack.enter_context(pool)
+        stack.enter_context(lent(pool))
+    return stack
+
+
+def replay(db: Path, hooks: list[str], links_out: Path | None, limit: int | None, side: int = 0) -> dict[str, Any]:
     from rawi.connect.reuse_hook import ReuseHook
 
     batches = json.loads(db.with_suffix(".batches.json").read_text())[:limit]
@@ -100,15 +114,18 @@ def replay(db: Path, hooks: list[str], links_out: Path | None, limit: int | None
                 made.append(StoryHook())
         cpu = {h.name: 0.0 for h in made}
         counts: dict[str, int] = {}
-        for n, ids in enumerate(batches):
-            store.allowed.update(ids)
-            for hook in made:
-                started = time.process_time()
-                for k, v in hook.update(store, ids).items():
-                    counts[k] = counts.get(k, 0) + v
-                cpu[hook.name] += time.process_time() - started
-            if n % 20 == 0:
-                print(f"batch {n}/{len(batches)} " + " ".join(f"{k} {v:.1f}s" for k, v in cpu.items()), flush=True)
+        wall = 0.0
+        with _side_pool(side):
+            for n, ids in enumerate(batches):
+                store.allowed.update(ids)
+                for hook in made:
+                    started, started_wall = time.process_time(), time.perf_counter()
+                    for k, v in hook.update(store, ids).items():
+                        counts[k] = counts.get(k, 0) + v
+                    cpu[hook.name] += time.process_time() - started
+                    wall += time.perf_counter() - started_wall
+                if n % 20 == 0:
+                    print(f"batch {n}/{len(batches)} " + " ".join(f"{k} {v:.1f}s" for k, v in cpu.items()), flush=True)
         links = [
             list(row)
             for row in store._all(
@@ -125,6 +142,8 @@ def replay(db: Path, hooks: list[str], links_out: Path | None, limit: int | None
             "batches": len(batches),
             "articles": sum(len(b) for b in batches),
             "cpu_seconds": {k: round(v, 2) for k, v in cpu.items()},
+            "hooks_wall_seconds": round(wall, 1),
+            "side_workers": side,
             "counts": counts,
             "links": len(links),
             "peak_rss_mb": round(peak),
@@ -148,11 +167,12 @@ def main() -> None:
     rep.add_argument("--hooks", default="reuse", help="comma-separated: reuse, stories")
     rep.add_argument("--links", type=Path, help="write the reuse links here (JSON)")
     rep.add_argument("--batches", type=int, help="only the first N batches")
+    rep.add_argument("--side-workers", type=int, default=0, help="lend the hooks a pool of N processes")
     args = ap.parse_args()
     if args.what == "record":
         record(args.fraction, args.db, args.workers)
     else:
-        replay(args.db, args.hooks.split(","), args.links, args.batches)
+        replay(args.db, args.hooks.split(","), args.links, args.batches, args.side_workers)
 
 
 if __name__ == "__main__":

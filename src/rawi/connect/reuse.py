@@ -376,6 +376,34 @@ class Window:
         return align_prepared(self.prepared.get(source), self.prepared.get(target), weights, p)
 
 
+Pairs = list[tuple[int, list[int]]]  # (target, the sources to align it with), texts named by slot
+
+
+def align_pairs(
+    seqs: dict[int, WordSeq], weights: np.ndarray, p: AlignParams, pairs: Pairs
+) -> list[list[tuple[int, list[Passage]]]]:
+    """Window.align for each target and its sources, from the texts and weights alone (a task for another
+    process): for each target, (source, passages) for the sources it reuses, in the order given."""
+    prepared: dict[int, Prepared] = {}
+
+    def get(slot: int) -> Prepared:
+        if slot not in prepared:
+            prepared[slot] = prepare(seqs[slot], weights, p)
+        return prepared[slot]
+
+    out = []
+    for target, sources in pairs:
+        found = []
+        for source in sources:
+            if len(seqs[source]) < p.min_words or len(seqs[target]) < p.min_words:
+                continue
+            passages = align_prepared(get(source), get(target), weights, p)
+            if passages:
+                found.append((source, passages))
+        out.append(found)
+    return out
+
+
 def read_texts(paths: Iterable[str | Path], errors: list[InputError] | None = None) -> Iterator[Text]:
     """The pages under `paths` as texts named by their uri (the file path for plain-text files), the text
     as read; unreadable inputs go to `errors` (or are skipped)."""

@@ -25,6 +25,7 @@ each text's preparation for alignment, for the batch (reuse.PreparedTexts: the s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -33,13 +34,17 @@ import numpy as np
 from rawi.connect.align import Passage
 from rawi.connect.outlets import credit_name, is_agency, outlet_name, same_outlet
 from rawi.connect.provenance import ArticleRef, Attribution, attribute, provenance_params
-from rawi.connect.reuse import ReuseParams, Text, Window
+from rawi.connect.reuse import Pairs, ReuseParams, Text, Window, align_pairs
+from rawi.engine.pool import side_available, side_submit
 from rawi.model import Article
 from rawi.store.base import Store
 from rawi.store.records import ArticleSummary, ReuseLink, SearchFilters
 from rawi.store.sql import SqlStore
 
 DUPLICATE_COVER = 0.9  # share of both texts inside aligned passages that makes a pair a duplicate
+# A batch's alignments in up to SIDE_SHARES shares of at least SIDE_SHARE_PAIRS pairs, all but one offered
+# to the workers: shares small enough that the main process can take back those not started.
+SIDE_SHARES, SIDE_SHARE_PAIRS = 8, 40
 
 
 @dataclass(slots=True)
@@ -176,16 +181,14 @@ class ReuseHook:
         targets = set(fresh)
         for n in fresh:
             targets.update(si for si, _shared in candidates(n) if key[si] > key[n])
-        links: list[ReuseLink] = []
+        pairs: Pairs = []
         for ti in sorted(targets, key=key.__getitem__):
-            t = self.known[w.ids[ti]]
-            found = []
-            for si, _shared in candidates(ti):
-                if key[si] >= key[ti] or self.known[w.ids[si]].page_id == t.page_id:
-                    continue
-                passages = w.align(si, ti)
-                if passages:
-                    found.append((si, passages))
+            page = self.known[w.ids[ti]].page_id
+            pairs.append(
+                (ti, [si for si, _ in candidates(ti) if key[si] < key[ti] and self.known[w.ids[si]].page_id != page])
+            )
+        links: list[ReuseLink] = []
+        for (ti, _), found in zip(pairs, self._align(pairs), strict=True):
             if found:
                 # provenance.attribute over the target and its sources alone (ranks among them)
                 local = [ti, *(si for si, _ in found)]
@@ -195,6 +198,43 @@ class ReuseHook:
                 at = {i: n for n, i in enumerate(local)}
                 links.extend(pair_links(refs, attribute(refs, 0, [(at[si], ps) for si, ps in found], rank)))
         return links, [w.ids[t] for t in targets]
+
+    def _align(self, pairs: Pairs) -> list[list[tuple[int, list[Passage]]]]:
+        """Window.align of every pair, part of them on the workers analyzing pages when `rawi ingest` lends
+        its pool (engine.pool.side_submit): the same passages, computed beside the main process. The main
+        process aligns the last share itself, then takes back the shares no worker has started."""
+        w = self.window
+        size = sum(len(sources) for _, sources in pairs)
+        shares = max(1, min(SIDE_SHARES, size // SIDE_SHARE_PAIRS))
+        if shares == 1 or not side_available():
+            return [[(si, ps) for si in sources if (ps := w.align(si, ti))] for ti, sources in pairs]
+        cuts = np.searchsorted(np.cumsum([len(s) for _, s in pairs]), np.arange(1, shares) * size / shares)
+        parts = [part for part in np.split(np.arange(len(pairs)), cuts) if len(part)]
+        weights = w.weights()
+        futures: list[Future[list[list[tuple[int, list[Passage]]]]] | None] = []
+        for part in parts[:-1]:
+            share = [pairs[i] for i in part]
+            seqs = {slot: w.seqs[slot] for ti, sources in share for slot in (ti, *sources)}
+            futures.append(side_submit(align_pairs, seqs, weights, w.params.align, share))
+        results: list[list[list[tuple[int, list[Passage]]]] | None] = [None] * len(parts)
+
+        def here(k: int) -> list[list[tuple[int, list[Passage]]]]:
+            return [
+                [(si, ps) for si in sources if (ps := w.align(si, ti))] for ti, sources in (pairs[i] for i in parts[k])
+            ]
+
+        results[-1] = here(len(parts) - 1)
+        for k in reversed(range(len(futures))):  # shares not started yet: taken back, last first
+            f = futures[k]
+            if f is None or f.cancel():
+                results[k] = here(k)
+        for k, f in enumerate(futures):
+            if results[k] is None and f is not None:
+                try:
+                    results[k] = f.result()
+                except Exception:  # a worker that died (the pool restarts it): aligned here instead
+                    results[k] = here(k)
+        return [found for part in results for found in part or []]
 
     def _stale(self, store: Store, links: list[ReuseLink], targets: list[str]) -> list[tuple[str, str]]:
         """Stored links to these targets from earlier articles of the window that were not found again: a

@@ -10,7 +10,7 @@ from typing import Any
 
 from rawi.annotate.pipeline import Annotator, annotate, default_annotators
 from rawi.engine.memory import worker_budget_mb
-from rawi.engine.pool import OrderedPool
+from rawi.engine.pool import OrderedPool, lent
 from rawi.engine.stages import PageFailure, analyze_or_fail
 from rawi.engine.stream import chunked
 from rawi.engine.worker import analyze_chunk, init_worker
@@ -113,16 +113,19 @@ def analyze_prepared(
         return
     small = frozen(boilerplate) if boilerplate is not None else None
     chunks = chunked(pages, CHUNK_PAGES, max_chars=CHUNK_CHARS, chars=lambda p: len(p.raw) + len(p.text))
-    with OrderedPool(
-        partial(prepare_chunk, prepare=prepare),
-        workers,
-        failed=failed_page,
-        initializer=init_worker,
-        initargs=(small, annotators, worker_budget_mb(workers)),
-        item_timeout=PAGE_TIMEOUT,
-        in_flight=max(4 * workers, AHEAD_PAGES // CHUNK_PAGES),
-        preload=list(dict.fromkeys(["rawi.engine.worker", __name__, *([prepare.__module__] if prepare else [])])),
-    ) as pool:
+    with (
+        OrderedPool(
+            partial(prepare_chunk, prepare=prepare),
+            workers,
+            failed=failed_page,
+            initializer=init_worker,
+            initargs=(small, annotators, worker_budget_mb(workers)),
+            item_timeout=PAGE_TIMEOUT,
+            in_flight=max(4 * workers, AHEAD_PAGES // CHUNK_PAGES),
+            preload=list(dict.fromkeys(["rawi.engine.worker", __name__, *([prepare.__module__] if prepare else [])])),
+        ) as pool,
+        lent(pool),
+    ):  # the update hooks may hand work to the workers (side_submit)
         for results in pool.map(chunks):
             yield from results
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -147,6 +148,18 @@ class OrderedPool(Generic[T, R]):
                 pending.extend((c, self._submit(c)) for c in waiting)
             yield results
 
+    def submit_side(self, fn: Callable[..., Any], *args: Any) -> Future[Any] | None:
+        """Run `fn(*args)` on a worker, outside the ordered chunks (it starts after the chunks submitted
+        before it); None when the pool is not running or is broken (the caller then does the work itself,
+        and `map` restarts the pool as usual)."""
+        executor = self._executor
+        if executor is None:
+            return None
+        try:
+            return executor.submit(fn, *args)
+        except (BrokenProcessPool, RuntimeError):
+            return None
+
     def _one_by_one(self, chunk: list[T]) -> list[R]:
         results: list[R] = []
         for item in chunk:
@@ -156,6 +169,31 @@ class OrderedPool(Generic[T, R]):
                 results.append(self.failed(item, f"the worker process died or hung on it ({exc})"))
                 self._restart()
         return results
+
+
+_LENT: list[OrderedPool[Any, Any]] = []  # pools lent to whoever runs in this process while they analyze
+
+
+@contextmanager
+def lent(pool: OrderedPool[Any, Any]) -> Iterator[OrderedPool[Any, Any]]:
+    """Lend `pool` for side tasks while the block runs: the update hooks that `rawi ingest` runs between
+    batches, in the main process, may hand work to the workers (`side_submit`). When the main process is
+    the slower side, the workers have finished the chunks read ahead and would otherwise wait."""
+    _LENT.append(pool)
+    try:
+        yield pool
+    finally:
+        _LENT.remove(pool)
+
+
+def side_available() -> bool:
+    """Whether a pool is lent now (side_submit may run tasks elsewhere)."""
+    return bool(_LENT)
+
+
+def side_submit(fn: Callable[..., Any], *args: Any) -> Future[Any] | None:
+    """`fn(*args)` on a worker of the pool lent now (see `lent`), or None when there is none."""
+    return _LENT[-1].submit_side(fn, *args) if _LENT else None
 
 
 def _worker_start(main_pid: int, initializer: Callable[..., None] | None, initargs: Sequence[Any]) -> None:
