@@ -20,6 +20,7 @@ import dataclasses
 import json
 import os
 import pstats
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -93,6 +94,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="timed runs; the fastest of each stage is shown")
     ap.add_argument("--dump", type=Path, help="write the analyzed pages here, one sorted-keys JSON line each")
     ap.add_argument("--profile", type=int, default=0, help="print cProfile's top N functions")
+    ap.add_argument("--out", type=Path, help="write the table as JSON here (e.g. bench/results/analyze.json)")
     ap.add_argument("--sort", default="tottime", help="the profile's order: tottime (own time) or cumulative")
     args = ap.parse_args()
 
@@ -124,6 +126,19 @@ def main() -> None:
     annotate = sum(s for stage, s in best.items() if stage.startswith("annotate:"))
     print(f"{'annotators':<22}{annotate:>9.2f}{1000 * annotate / n_articles:>12.2f}")
     print(f"{'total':<22}{total:>9.2f}{1000 * total / n_articles:>12.2f}")
+    if args.out:
+        report = {
+            "command": " ".join(["python", "bench/analyze.py", *sys.argv[1:]]),
+            "pages": len(pages),
+            "articles": n_articles,
+            "repeat": args.repeat,
+            "load_average": [round(x, 2) for x in load],
+            "cpu_ms_per_article": {stage: round(1000 * s / n_articles, 3) for stage, s in rows},
+            "annotators_ms_per_article": round(1000 * annotate / n_articles, 3),
+            "total_ms_per_article": round(1000 * total / n_articles, 3),
+        }
+        args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {args.out}")
 
     if args.dump:
         with args.dump.open("w", encoding="utf-8") as fh:
