@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
+import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -212,7 +215,8 @@ def test_numpy_tagging_gives_crfsuites_tags() -> None:
             text = json.loads(line).get("content") or ""
             sents += [[t.text for t in s] for s in sentence_tokens(text)]
     sents += [[], ["بوتين"], ["وقال", "الرئيس", "الروسي", "فلاديمير", "بوتين", "في", "موسكو"] * 90]
-    model = load_model()
+    model = copy.copy(load_model())
+    model.set_neural(None, 0.0)  # the CRF alone: crfsuite knows nothing of the neural tagger
     assert model.tag_sentences(sents) == [model.reference_tag(s) for s in sents]
     assert [model.tag(s) for s in sents[-3:]] == [model.reference_tag(s) for s in sents[-3:]]
 
@@ -269,3 +273,84 @@ def test_shipped_model_reads_corpus_profiles() -> None:
     assert "pf=PERS3" in model.featurizer.type_features("بوتين")[1]
     assert "pf=PERS3" in model.featurizer.type_features("وبوتين")[1]
     assert not [f for f in model.featurizer.type_features("في")[1] if f.startswith("pf=")]
+
+
+def _plain_lstm(x, w_ih, w_hh, b):
+    """One LSTM direction over one sentence, step by step (PyTorch's equations): the batched pass's reference."""
+    size = w_hh.shape[1]
+    h, c, out = np.zeros(size), np.zeros(size), []
+    for xt in x:
+        g = w_ih @ xt + w_hh @ h + b
+        i, f, o = (1 / (1 + np.exp(-g[k * size : (k + 1) * size])) for k in (0, 1, 3))
+        c = f * c + i * np.tanh(g[2 * size : 3 * size])
+        h = o * np.tanh(c)
+        out.append(h)
+    return np.array(out).reshape(len(x), size)
+
+
+@needs_shared
+def test_neural_tagger_batches_sentences_as_one_by_one() -> None:
+    """The shipped neural tagger (ner_neural.py) runs all sentences at once; each sentence alone, through a
+    plain LSTM, gives the same log-probabilities, for sentences of any length (an empty one too)."""
+    neural = load_model().neural
+    assert neural is not None and load_model().neural_weight > 0
+    rows = conll.read_rows(ANERCORP.read_text(encoding="utf-8").splitlines())
+    sents = [[rows[i].token for i in idx] for idx in conll.sentences(rows)[:60]]
+    sents += [[], ["بوتين"], ["وقال", "الرئيس", "الروسي", "فلاديمير", "بوتين", "في", "موسكو", "BBC", "2015"]]
+    got = neural.log_probs(sents)
+    k = 0
+    for s in sents:
+        if not s:
+            continue
+        x = np.stack([neural._type_input(w) for w in s]).astype(np.float64)
+        fwd = _plain_lstm(x, *neural.lstm[0])
+        bwd = _plain_lstm(x[::-1], *neural.lstm[1])[::-1]
+        scores = np.concatenate([fwd, bwd], axis=1) @ neural.out_w.T + neural.out_b
+        want = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        assert np.allclose(got[k : k + len(s)], want, atol=1e-4)
+        k += len(s)
+    assert k == got.shape[0]
+
+
+@needs_shared
+def test_neural_tagger_is_the_trained_pytorch_model() -> None:
+    """The numpy forward pass equals the PyTorch module it was exported from (the training dependency)."""
+    torch = pytest.importorskip("torch")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
+    from train_ner_neural import LABELS, Tagger, batch_tensors
+
+    neural = load_model().neural
+    data = neural.data
+    filters, char_dim, width = data["conv_w"].shape
+    module = Tagger(
+        data["vectors"].astype(np.float32),
+        data["char_emb"].shape[0],
+        neural.encoder.n_flags,
+        char_dim,
+        filters,
+        width,
+        data["w_hh_fwd"].shape[1],
+        0.0,
+    )
+    state = {
+        "vectors.weight": data["vectors"],
+        "char_emb.weight": data["char_emb"],
+        "conv.weight": data["conv_w"],
+        "conv.bias": data["conv_b"],
+        "out.weight": data["out_w"],
+        "out.bias": data["out_b"],
+    }
+    for d, suffix in (("fwd", ""), ("bwd", "_reverse")):
+        state[f"lstm.weight_ih_l0{suffix}"] = data[f"w_ih_{d}"]
+        state[f"lstm.weight_hh_l0{suffix}"] = data[f"w_hh_{d}"]
+        state[f"lstm.bias_ih_l0{suffix}"] = data[f"b_{d}"]
+        state[f"lstm.bias_hh_l0{suffix}"] = np.zeros_like(data[f"b_{d}"])
+    module.load_state_dict({k: torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in state.items()})
+    module.eval()
+    rows = conll.read_rows(ANERCORP.read_text(encoding="utf-8").splitlines())
+    sents = [([rows[i].token for i in idx], []) for idx in conll.sentences(rows)[-200:]]
+    with torch.no_grad():
+        scores = torch.log_softmax(module(*batch_tensors(sents, neural.encoder, width)), -1).numpy()
+    want = np.concatenate([scores[b, : len(t)] for b, (t, _) in enumerate(sents)])
+    assert tuple(neural.labels) == LABELS
+    assert np.allclose(neural.log_probs([t for t, _ in sents]), want, atol=1e-4)

@@ -3,7 +3,9 @@
 `find_mentions(text)` gives entity spans with character offsets into the text; `annotate_entities`
 adds entity identity (annotate/names.py) and fills `Article.entities` in the output schema. The model
 (python-crfsuite) and its resources are built by training/train_ner.py from ANERcorp, ANERgazet,
-WikiFANE and SaudiNewsNet word clusters; tags use ANERcorp's label names (B-PERS, I-LOC, ...).
+WikiFANE and SaudiNewsNet word clusters; tags use ANERcorp's label names (B-PERS, I-LOC, ...). When
+`ner_neural.npz` is shipped (training/train_ner_neural.py), a small BiLSTM's label log-probabilities
+(ner_neural.py, numpy) are added to the CRF's state scores before Viterbi: the two err differently.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from rawi.annotate.ner_features import LOC_CUES, ORG_CUES, PERSON_CUES, Resources, shape, strip_clitics
 from rawi.text import match_form
@@ -86,6 +87,9 @@ class NeuralTagger:
         self.out_w = data["out_w"].astype(f32)
         self.out_b = data["out_b"].astype(f32)
         self._type = lru_cache(maxsize=20_000)(self._type_input)  # ~1.2 KB each
+        # The LSTM's step products are small: OpenBLAS would still split them over its threads, which on a
+        # busy machine (or beside rawi's other workers) wait on each other: 2.6x the CPU on a long text.
+        self._blas = ThreadpoolController()
 
     def _type_input(self, word: str) -> np.ndarray:
         """A word type's input vector to the LSTM (cached: most tokens are of frequent types)."""
@@ -100,6 +104,10 @@ class NeuralTagger:
 
     def log_probs(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """Label log-probabilities (tokens of all sentences in order, len(self.labels))."""
+        with self._blas.limit(limits=1, user_api="blas"):
+            return self._log_probs(sentences)
+
+    def _log_probs(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         lengths = [len(s) for s in sentences]
         n = sum(lengths)
         if not n:
@@ -107,20 +115,24 @@ class NeuralTagger:
         index: dict[str, int] = {}
         rows = np.array([index.setdefault(w, len(index)) for s in sentences for w in s], dtype=np.intp)
         table = np.stack([self._type(w) for w in index])
-        gates = (table @ self._w_ih + self._b)[rows]  # each type projected once, not each token
-        hidden = self._bilstm(gates, lengths)
-        scores = hidden @ self.out_w.T + self.out_b
+        n_types = table.shape[0]
+        size = self._w_hh.shape[1]
+        # each type's input projection, computed once: forward gates in rows 0.., backward in rows n_types..
+        proj = (table @ self._w_ih + self._b).reshape(n_types, 2, 4 * size).transpose(1, 0, 2)
+        states = self._bilstm(proj.reshape(2 * n_types, 4 * size), np.concatenate([rows, rows + n_types]), lengths)
+        out_w = self.out_w
+        scores = states[:n] @ out_w[:, :size].T + states[n:] @ out_w[:, size:].T + self.out_b
         scores -= scores.max(axis=1, keepdims=True)
         return scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
 
-    def _bilstm(self, gates_in: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
-        """Both LSTM directions over all sentences at once (tokens × 2 size: forward, backward states), from
-        the tokens' input projections (tokens × 8 size: forward gates, backward gates).
-        Sentences go longest first, so that those still running at step t are a prefix of the batch; step t
-        reads token t of each sentence forward and token len - 1 - t backward."""
-        n = gates_in.shape[0]
+    def _bilstm(self, proj: np.ndarray, rows: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
+        """Both LSTM directions over all sentences at once: the states (2 × tokens, size), forward ones, then
+        backward ones, from the word types' input projections `proj` and `rows` (2 × tokens: each token's row
+        of `proj` for the forward gates, then for the backward ones). Per-token gates are never built: a long
+        text would make them hundreds of MB. Sentences go longest first, so that those still running at step
+        t are a prefix of the batch; step t reads token t of each sentence forward and len - 1 - t backward."""
+        n = len(rows) // 2
         size = self._w_hh.shape[1]
-        gates = gates_in.reshape(n, 2, 4 * size).transpose(1, 0, 2).reshape(2 * n, 4 * size)
         starts = np.cumsum([0, *lengths])[:-1]
         order = sorted((k for k in range(len(lengths)) if lengths[k]), key=lambda k: -lengths[k])
         desc = np.array([lengths[k] for k in order])
@@ -128,15 +140,15 @@ class NeuralTagger:
         running = np.searchsorted(-desc, -np.arange(int(desc[0])), side="left").tolist()  # longer than t
         h = np.zeros((2, len(order), size), dtype=np.float32)
         c = np.zeros_like(h)
-        out = np.empty((2 * n, size), dtype=np.float32)  # forward states, then backward ones
+        out = np.empty((2 * n, size), dtype=np.float32)
         last = first + desc - 1 + n
         for t, r in enumerate(running):
-            at = np.stack([first[:r] + t, last[:r] - t])  # (2, r): rows of `gates` and `out`
-            g = np.tanh(gates[at] + np.matmul(h[:, :r], self._w_hh))
+            at = np.stack([first[:r] + t, last[:r] - t])  # (2, r): places in `rows` and `out`
+            g = np.tanh(proj[rows[at]] + np.matmul(h[:, :r], self._w_hh))
             sig = g * 0.5 + 0.5  # the sigmoids of i, f, o (their rows were halved)
             cr = sig[..., size : 2 * size] * c[:, :r] + sig[..., :size] * g[..., 2 * size : 3 * size]
             c[:, :r] = cr
             hr = sig[..., 3 * size :] * np.tanh(cr)
             h[:, :r] = hr
             out[at] = hr
-        return np.concatenate([out[:n], out[n:]], axis=1)
+        return out
