@@ -42,14 +42,14 @@ _MIN_COSINE = 0.03  # article-to-article cosines below this are dropped: noise, 
 
 @dataclass(frozen=True, slots=True)
 class StoryParams:
-    threshold: float = 0.18  # similarity an article needs to join a story
+    threshold: float = 0.30  # similarity an article needs to join a story
     window_hours: float = 72.0  # a story takes new articles until this long after its latest one
     distinct_weight: float = 0.5  # share of the similarity from distinctive terms (the rest: all terms)
     template_share: float = 0.6  # an article with this much of its weight in template phrases is a template text
     template_hours: float = 20.0  # ...and joins only a story whose first article is this recent
     entity_weight: float = 0.10  # share of the similarity from shared entities (when both sides have them)
     embedding_weight: float = 0.0  # share from sentence embeddings (when documents carry them)
-    link_weight: float = 0.8  # an article also joins a story when this times its best cosine with a member is enough
+    link_weight: float = 1.1  # an article also joins a story when this times its best cosine with a member is enough
     serial_hours: float = 12.0  # a story holding an article of the same outlet this far apart in time...
     serial_margin: float = 0.1  # ...needs this much more similarity: outlets run series (press reviews, closes)
     series_numbers: int = 4  # an article and a same-outlet member of a story, each with this many numbers...
