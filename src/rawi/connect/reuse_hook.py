@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -49,9 +49,10 @@ SIDE_SHARES, SIDE_SHARE_PAIRS = 8, 40
 
 @dataclass(slots=True)
 class _Known:
-    ref: ArticleRef
+    ref: ArticleRef  # its text dropped once the window holds the words (a window of texts is tens of MB)
     page_id: str
     order: int  # ingest order (stored before = lower)
+    length: int = 0  # characters of the text, spaces around it left out (what a duplicate must cover)
 
 
 @dataclass(slots=True)
@@ -97,8 +98,10 @@ class ReuseHook:
         return counts
 
     def _keep(self, k: _Known) -> None:
-        self.known[k.ref.id] = k  # an article already known keeps its place (and the window's order)
         self.window.add(Text(k.ref.id, k.ref.text))
+        k.length = len(k.ref.text.strip())
+        k.ref = replace(k.ref, text="")
+        self.known[k.ref.id] = k  # an article already known keeps its place (and the window's order)
 
     def _forget(self, article_id: str) -> None:
         self.known.pop(article_id, None)
@@ -193,10 +196,12 @@ class ReuseHook:
                 # provenance.attribute over the target and its sources alone (ranks among them)
                 local = [ti, *(si for si, _ in found)]
                 refs = [self.known[w.ids[i]].ref for i in local]
+                lengths = [self.known[w.ids[i]].length for i in local]
                 rank = np.empty(len(local), np.int64)
                 rank[sorted(range(len(local)), key=lambda n: key[local[n]])] = np.arange(len(local))
                 at = {i: n for n, i in enumerate(local)}
-                links.extend(pair_links(refs, attribute(refs, 0, [(at[si], ps) for si, ps in found], rank)))
+                attributed = attribute(refs, 0, [(at[si], ps) for si, ps in found], rank)
+                links.extend(pair_links(refs, attributed, lengths))
         return links, [w.ids[t] for t in targets]
 
     def _align(self, pairs: Pairs) -> list[list[tuple[int, list[Passage]]]]:
@@ -268,9 +273,12 @@ def stored_ref(article: Article, summary: ArticleSummary) -> ArticleRef:
     )
 
 
-def pair_links(refs: list[ArticleRef], a: Attribution) -> list[ReuseLink]:
+def pair_links(refs: list[ArticleRef], a: Attribution, lengths: list[int] | None = None) -> list[ReuseLink]:
     """One link per source of an attributed article: credited when the target names this source's outlet,
-    an agency it credits, or the origin of the text."""
+    an agency it credits, or the origin of the text. `lengths`: each text's length without the spaces
+    around it, when the refs no longer hold their texts."""
+    if lengths is None:
+        lengths = [len(r.text.strip()) for r in refs]
     t = refs[a.target]
     out = []
     for si in a.sources:
@@ -282,7 +290,7 @@ def pair_links(refs: list[ArticleRef], a: Attribution) -> list[ReuseLink]:
             ReuseLink(
                 source_article=s.id,
                 target_article=t.id,
-                kind="duplicate" if _duplicate(s.text, t.text, passages) else "reuse",
+                kind="duplicate" if _duplicate(lengths[si], lengths[a.target], passages) else "reuse",
                 spans=[
                     {
                         "source_start": p.source_start,
@@ -299,10 +307,10 @@ def pair_links(refs: list[ArticleRef], a: Attribution) -> list[ReuseLink]:
     return out
 
 
-def _duplicate(source: str, target: str, passages: list[Passage]) -> bool:
+def _duplicate(source_length: int, target_length: int, passages: list[Passage]) -> bool:
     covered_s = _union((p.source_start, p.source_end) for p in passages)
     covered_t = _union((p.target_start, p.target_end) for p in passages)
-    return covered_s >= DUPLICATE_COVER * len(source.strip()) and covered_t >= DUPLICATE_COVER * len(target.strip())
+    return covered_s >= DUPLICATE_COVER * source_length and covered_t >= DUPLICATE_COVER * target_length
 
 
 def _union(spans: Iterable[tuple[int, int]]) -> int:
