@@ -26,7 +26,7 @@ def test_bcubed_on_the_labelled_sample(run: StoryRun) -> None:
     assert len(read_labels(SAMPLE, "story")) >= 300
     score = bcubed(gold, run.story_of_uri())
     assert score["items"] >= 250
-    assert score["f1"] >= 0.87, score  # measured 0.874 on these days (0.866 before the series rules and links)
+    assert score["f1"] >= 0.87, score  # measured 0.882 on these days (0.866 before the series rules and links)
 
 
 def test_near_duplicates_share_a_story(run: StoryRun, shared: Path) -> None:

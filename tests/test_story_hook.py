@@ -62,7 +62,7 @@ def test_incremental_stories_score_like_a_batch_run(ingested: dict[str, str]) ->
     story = ingested
     score = bcubed(read_labels(SAMPLE, "story"), story)
     assert score["items"] >= 250
-    assert score["f1"] >= 0.86, score  # measured 0.886; the batch run scores 0.874 on these days (test_stories.py)
+    assert score["f1"] >= 0.86, score  # measured 0.895; the batch run scores 0.882 on these days (test_stories.py)
 
 
 def test_incremental_keeps_near_duplicates_together(ingested: dict[str, str], shared: Path) -> None:

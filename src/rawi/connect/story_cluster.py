@@ -12,7 +12,8 @@ centroid near none of them: a cabinet session's decisions, a minister's statemen
 The article-to-article cosines within the window come from sparse matrix products, a block of articles at a
 time; an article's dot product with a story centroid is then the sum of its cosines with the story's members.
 
-- Near duplicates always share a story: an article whose near-duplicate group already has a story joins it.
+- Near duplicates always share a story: an article whose near-duplicate group already has a story joins it;
+  a group's members that arrive together (a wire dispatch and its parts) choose that story together.
 - Template texts: an article mostly made of template phrases (a weather bulletin, a market close) carries
   little that names its event, so it only joins a story that started within `template_hours`: the same
   day's bulletin, not yesterday's.
@@ -37,6 +38,7 @@ from rawi.connect.story_features import StoryDoc
 from rawi.connect.story_vectors import DocVectors, VectorParams, vectors
 
 _BLOCK = 512  # articles whose window cosines are computed in one sparse product
+_ARRIVAL_S = 600.0  # a group's members this close to its first arrive with it (and choose its story together)
 _MIN_COSINE = 0.03  # article-to-article cosines below this are dropped: noise, and most of the work
 
 
@@ -137,6 +139,7 @@ def assign(
     group_story: dict[str, int] = {}
     preset = preset or {}
     preset_story: dict[str, int] = {}
+    arrivals = _arrivals(order, times, groups)
     full, distinct = _compact(v.full, v.distinct)
     for a in range(0, n, _BLOCK):
         b = min(n, a + _BLOCK)
@@ -152,7 +155,11 @@ def assign(
                 s = preset_story.get(label, -1)
                 if s < 0:
                     s = preset_story[label] = state.new()
-            _place(s, i, d, row, times, story_of, state, v, p, emb, groups.get(d.id), group_story)
+            group = groups.get(d.id)
+            peers = []
+            if s < 0 and group and group not in group_story:
+                peers = [(m, order[m], block.row(m, int(lo[m]), story_of, table)) for m in arrivals.get(i, ()) if m < b]
+            _place(s, i, d, row, times, story_of, state, v, p, emb, group, group_story, peers)
     labels = {s: label for label, s in preset_story.items()}
     return Assignment(order, story_of, state.members, labels)
 
@@ -202,25 +209,47 @@ def extend(
         full, distinct = _compact(v.full, v.distinct)
         rows = np.array(new)
         sims, dsims = _rows_product(full, rows), _rows_product(distinct, rows)
-        for k, i in enumerate(new):
-            d = order[i]
-            t = times[i]
+        position = {i: k for k, i in enumerate(new)}
+        arrivals = _arrivals(order, times, {d.id: g for d in order if d.id not in fixed and (g := groups.get(d.id))})
+
+        def row_of(i: int) -> _Row:
+            k, t = position[i], times[i]
             cols, vals = (
                 sims.indices[sims.indptr[k] : sims.indptr[k + 1]],
                 sims.data[sims.indptr[k] : sims.indptr[k + 1]],
             )
-            dcols, dvals = (
-                dsims.indices[dsims.indptr[k] : dsims.indptr[k + 1]],
-                dsims.data[dsims.indptr[k] : dsims.indptr[k + 1]],
-            )
+            dcols = dsims.indices[dsims.indptr[k] : dsims.indptr[k + 1]]
+            dvals = dsims.data[dsims.indptr[k] : dsims.indptr[k + 1]]
             keep, dkeep = (
                 _placed_near(cols, i, t, times, story_of, window),
                 _placed_near(dcols, i, t, times, story_of, window),
             )
-            row = _story_row(cols[keep], vals[keep], dcols[dkeep], dvals[dkeep], story_of, table)
-            _place(-1, i, d, row, times, story_of, state, v, p, None, groups.get(d.id), group_story)
+            return _story_row(cols[keep], vals[keep], dcols[dkeep], dvals[dkeep], story_of, table)
+
+        for i in new:
+            d = order[i]
+            row = row_of(i)
+            group = groups.get(d.id)
+            peers = []
+            if group and group not in group_story:
+                peers = [(m, order[m], row_of(m)) for m in arrivals.get(i, ())]
+            _place(-1, i, d, row, times, story_of, state, v, p, None, group, group_story, peers)
     labels = {s: label for label, s in label_story.items()}
     return Assignment(order, story_of, state.members, labels)
+
+
+def _arrivals(order: Sequence[StoryDoc], times: np.ndarray, groups: Mapping[str, str]) -> dict[int, list[int]]:
+    """Position of a group's first member -> positions of the members that arrive with it (within
+    `_ARRIVAL_S`: one crawl of a wire's dispatch and its parts)."""
+    first: dict[str, int] = {}
+    out: dict[int, list[int]] = {}
+    for i, d in enumerate(order):
+        group = groups.get(d.id)
+        if group and np.isfinite(times[i]):
+            k = first.setdefault(group, i)
+            if k != i and times[i] - times[k] <= _ARRIVAL_S:
+                out.setdefault(k, []).append(i)
+    return out
 
 
 def _rows_product(m: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
@@ -309,16 +338,18 @@ class _Block:
     def row(self, i: int, lo: int, story_of: np.ndarray, table: np.ndarray) -> _Row:
         """Per story: the sum of article i's cosines with the story's members among earlier articles in the
         window, i.e. its dot product with the (windowed) story centroid."""
-        cols, vals = self._entries(self.sims, i, lo)
-        dcols, dvals = self._entries(self.dsims, i, lo)
+        cols, vals = self._entries(self.sims, i, lo, story_of)
+        dcols, dvals = self._entries(self.dsims, i, lo, story_of)
         return _story_row(cols, vals, dcols, dvals, story_of, table)
 
-    def _entries(self, m: sparse.csr_matrix, i: int, lo: int) -> tuple[np.ndarray, np.ndarray]:
+    def _entries(self, m: sparse.csr_matrix, i: int, lo: int, story_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r = i - self.a
         x, y = m.indptr[r], m.indptr[r + 1]
         cols = m.indices[x:y] + self.start
         keep = (cols >= lo) & (cols < i)
-        return cols[keep], m.data[x:y][keep]
+        cols, vals = cols[keep], m.data[x:y][keep]
+        placed = story_of[cols] >= 0  # all of them, but when a group's later members are looked at early
+        return cols[placed], vals[placed]
 
 
 def _story_row(
@@ -356,10 +387,10 @@ def _best(
     v: DocVectors,
     p: StoryParams,
     embedding: np.ndarray | None,
-) -> int:
-    """The most similar open story above the threshold (the older one on a tie), or -1."""
+) -> tuple[int, float]:
+    """The most similar open story above the threshold (the older one on a tie), or -1, and its similarity."""
     if not len(row.stories):
-        return -1
+        return -1, 0.0
     stories, dots, ddots = row.stories, row.full, row.distinct
     cos = dots / np.sqrt(np.maximum(st.norm2[stories], 1e-12))
     dn = st.dnorm2[stories]
@@ -404,7 +435,7 @@ def _best(
         ecos = (e @ embedding) / np.maximum(np.linalg.norm(e, axis=1), 1e-12)
         sim = np.where(sim > 0, (1 - p.embedding_weight) * sim + p.embedding_weight * ecos, sim)
     k = int(np.argmax(sim))  # first maximum: the older story wins a tie
-    return int(stories[k]) if sim[k] >= p.threshold else -1
+    return (int(stories[k]), float(sim[k])) if sim[k] >= p.threshold else (-1, float(sim[k]))
 
 
 def numbers(d: StoryDoc) -> frozenset[str]:
@@ -451,13 +482,22 @@ def _place(
     embedding: np.ndarray | None,
     group: str | None,
     group_story: dict[str, int],
+    peers: Sequence[tuple[int, StoryDoc, _Row]] = (),
 ) -> None:
     """Article i into story s when one is given (a preset story), else into its near-duplicate group's
-    story, else into the best open story, else into a new one; the first story of a group is the group's."""
+    story, else into the best open story, else into a new one; the first story of a group is the group's.
+    `peers`: the other members of i's group that arrive with it (a wire dispatch and its parts): when i
+    matches no story, the group goes to the story its best matching peer matches (a dispatch's first part
+    may be about something else than the story the others continue). `assign` looks only at peers in the
+    same block of articles; `extend` at those in the same batch."""
     if s < 0 and group:
         s = group_story.get(group, -1)
     if s < 0:
-        s = _best(i, d, row, times, st, v, p, embedding)
+        s, score = _best(i, d, row, times, st, v, p, embedding)
+        for m, md, mrow in peers if s < 0 else ():
+            ms, mscore = _best(m, md, mrow, times, st, v, p, None)
+            if ms >= 0 and mscore > score:
+                s, score = ms, mscore
     if s < 0:
         s = st.new()
     if group:
