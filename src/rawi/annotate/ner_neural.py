@@ -137,18 +137,30 @@ class NeuralTagger:
         order = sorted((k for k in range(len(lengths)) if lengths[k]), key=lambda k: -lengths[k])
         desc = np.array([lengths[k] for k in order])
         first = starts[order]
-        running = np.searchsorted(-desc, -np.arange(int(desc[0])), side="left").tolist()  # longer than t
-        h = np.zeros((2, len(order), size), dtype=np.float32)
-        c = np.zeros_like(h)
-        out = np.empty((2 * n, size), dtype=np.float32)
-        last = first + desc - 1 + n
-        for t, r in enumerate(running):
-            at = np.stack([first[:r] + t, last[:r] - t])  # (2, r): places in `rows` and `out`
-            g = np.tanh(proj[rows[at]] + np.matmul(h[:, :r], self._w_hh))
+        running = np.searchsorted(-desc, -np.arange(int(desc[0])), side="left")  # how many are longer than t
+        # Every step's places in `rows` and `out`, step after step (n in all, each sentence's token t at step
+        # t): one gather of the gates' rows up front, and the step's states written to one contiguous block
+        # (also the next step's h: those still running are its prefix), scattered to token order at the end.
+        step_of = np.repeat(np.arange(len(running)), running)
+        block = np.cumsum(running) - running  # where each step's block begins
+        sent = np.arange(n) - np.repeat(block, running)
+        at = np.stack([first[sent] + step_of, first[sent] + desc[sent] - 1 + n - step_of])  # (2, n)
+        gate_rows = rows[at]
+        states = np.empty((2, n, size), dtype=np.float32)
+        c = np.zeros((2, len(order), size), dtype=np.float32)
+        h = np.zeros((2, len(order), size), dtype=np.float32)[:, : running[0]]
+        w_hh = self._w_hh
+        for lo, r in zip(block.tolist(), running.tolist(), strict=True):
+            g = proj[gate_rows[:, lo : lo + r]]
+            g += np.matmul(h[:, :r], w_hh)
+            np.tanh(g, out=g)
             sig = g * 0.5 + 0.5  # the sigmoids of i, f, o (their rows were halved)
-            cr = sig[..., size : 2 * size] * c[:, :r] + sig[..., :size] * g[..., 2 * size : 3 * size]
-            c[:, :r] = cr
-            hr = sig[..., 3 * size :] * np.tanh(cr)
-            h[:, :r] = hr
-            out[at] = hr
+            cr = c[:, :r]
+            cr *= sig[..., size : 2 * size]
+            cr += sig[..., :size] * g[..., 2 * size : 3 * size]
+            h = states[:, lo : lo + r]
+            np.tanh(cr, out=h)
+            h *= sig[..., 3 * size :]
+        out = np.empty((2 * n, size), dtype=np.float32)
+        out[at] = states
         return out
