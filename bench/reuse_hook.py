@@ -2,14 +2,16 @@
 
     .venv/bin/python bench/reuse_hook.py record --fraction 0.1 --db /tmp/hooks10.db   # ingest once, no hooks
     .venv/bin/python bench/reuse_hook.py replay --db /tmp/hooks10.db --links /tmp/links10.json
-    .venv/bin/python bench/reuse_hook.py replay --db /tmp/hooks10.db --hooks stories
+    .venv/bin/python bench/reuse_hook.py replay --db /tmp/hooks10.db --hooks reuse,stories --side-workers 2 \
+        --out bench/results/reuse_hook.json   # the hooks lent a pool of 2 processes, as rawi ingest lends its own
 
 `record` runs the pipeline of `rawi ingest` (2 workers) into a fresh SQLite store without the update hooks,
 and writes beside the store the article ids each batch added (what `run_hooks` hands a hook).
 `replay` copies that store with its reuse links emptied and calls each hook with the same batches, the store
 showing only the articles stored up to the batch (as during the ingest): the hook's own CPU seconds
 (process_time, unaffected by other jobs' load), batch by batch, without re-analyzing a page. With --links,
-the reuse links written are saved as JSON (sorted; compare two runs field for field with `cmp`).
+the reuse links written are saved as JSON (sorted; compare two runs field for field with `cmp`). The peak
+resident size is the replay's own, a little above the hooks' (the replay's store lists whole days at once).
 """
 
 from __future__ import annotations
@@ -94,7 +96,9 @@ def _side_pool(workers: int) -> Any:
     return stack
 
 
-def replay(db: Path, hooks: list[str], links_out: Path | None, limit: int | None, side: int = 0) -> dict[str, Any]:
+def replay(
+    db: Path, hooks: list[str], links_out: Path | None, limit: int | None, side: int = 0, out: Path | None = None
+) -> dict[str, Any]:
     from rawi.connect.reuse_hook import ReuseHook
 
     batches = json.loads(db.with_suffix(".batches.json").read_text())[:limit]
@@ -150,6 +154,8 @@ def replay(db: Path, hooks: list[str], links_out: Path | None, limit: int | None
             "load_average": os.getloadavg(),
         }
         print(json.dumps(result), flush=True)
+        if out is not None:
+            out.write_text(json.dumps({"command": " ".join(["python", *sys.argv]), **result}, indent=1) + "\n")
         return result
     finally:
         work.unlink(missing_ok=True)
@@ -168,11 +174,12 @@ def main() -> None:
     rep.add_argument("--links", type=Path, help="write the reuse links here (JSON)")
     rep.add_argument("--batches", type=int, help="only the first N batches")
     rep.add_argument("--side-workers", type=int, default=0, help="lend the hooks a pool of N processes")
+    rep.add_argument("--out", type=Path, help="write the result here (e.g. bench/results/reuse_hook.json)")
     args = ap.parse_args()
     if args.what == "record":
         record(args.fraction, args.db, args.workers)
     else:
-        replay(args.db, args.hooks.split(","), args.links, args.batches, args.side_workers)
+        replay(args.db, args.hooks.split(","), args.links, args.batches, args.side_workers, args.out)
 
 
 if __name__ == "__main__":
