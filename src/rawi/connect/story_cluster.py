@@ -27,7 +27,7 @@ time; an article's dot product with a story centroid is then the sum of its cosi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -156,9 +156,12 @@ def assign(
                 if s < 0:
                     s = preset_story[label] = state.new()
             group = groups.get(d.id)
-            peers = []
-            if s < 0 and group and group not in group_story:
-                peers = [(m, order[m], block.row(m, int(lo[m]), story_of, table)) for m in arrivals.get(i, ()) if m < b]
+            # rows of the group's peers only when they are needed (a generator: see _place)
+            peers = (
+                (m, order[m], block.row(m, int(lo[m]), story_of, table))
+                for m in (arrivals.get(i, ()) if s < 0 and group and group not in group_story else ())
+                if m < b
+            )
             _place(s, i, d, row, times, story_of, state, v, p, emb, group, group_story, peers)
     labels = {s: label for label, s in preset_story.items()}
     return Assignment(order, story_of, state.members, labels)
@@ -230,9 +233,9 @@ def extend(
             d = order[i]
             row = row_of(i)
             group = groups.get(d.id)
-            peers = []
-            if group and group not in group_story:
-                peers = [(m, order[m], row_of(m)) for m in arrivals.get(i, ())]
+            peers = (
+                (m, order[m], row_of(m)) for m in (arrivals.get(i, ()) if group and group not in group_story else ())
+            )
             _place(-1, i, d, row, times, story_of, state, v, p, None, group, group_story, peers)
     labels = {s: label for label, s in label_story.items()}
     return Assignment(order, story_of, state.members, labels)
@@ -482,14 +485,15 @@ def _place(
     embedding: np.ndarray | None,
     group: str | None,
     group_story: dict[str, int],
-    peers: Sequence[tuple[int, StoryDoc, _Row]] = (),
+    peers: Iterable[tuple[int, StoryDoc, _Row]] = (),
 ) -> None:
     """Article i into story s when one is given (a preset story), else into its near-duplicate group's
     story, else into the best open story, else into a new one; the first story of a group is the group's.
     `peers`: the other members of i's group that arrive with it (a wire dispatch and its parts): when i
     matches no story, the group goes to the story its best matching peer matches (a dispatch's first part
     may be about something else than the story the others continue). `assign` looks only at peers in the
-    same block of articles; `extend` at those in the same batch."""
+    same block of articles; `extend` at those in the same batch. Read only when i matches no story, before
+    i is placed."""
     if s < 0 and group:
         s = group_story.get(group, -1)
     if s < 0:
