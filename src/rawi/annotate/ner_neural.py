@@ -24,6 +24,7 @@ SHAPES = ("ar", "num", "numx", "LAT_UP", "Lat_cap", "lat", "punct", "empty")
 CUES = (PERSON_CUES, ORG_CUES, LOC_CUES)
 MAX_CHARS = 16  # a word's first characters seen by the character CNN (longer words add little)
 UNK, PAD = 0, 1  # ids of the unknown word / character and of the character padding
+_GATHER = 2048  # tokens whose gate rows the BiLSTM gathers at once (2 x 1.6 KB each): bounded on long texts
 
 
 class InputEncoder:
@@ -84,6 +85,8 @@ class NeuralTagger:
         self._w_hh = np.stack([(w_hh * half[:, None]).T for _, w_hh, _ in self.lstm])  # (2, size, 4 size)
         filters, char_dim, width = self.conv_w.shape
         self._conv = self.conv_w.transpose(2, 1, 0).reshape(width * char_dim, filters)  # rows: (offset, dim)
+        # by word length: the places of each character's window among the padded character ids
+        self._windows = [np.arange(k)[:, None] + np.arange(width) for k in range(MAX_CHARS + 1)]
         self.out_w = data["out_w"].astype(f32)
         self.out_b = data["out_b"].astype(f32)
         self._type = lru_cache(maxsize=20_000)(self._type_input)  # ~1.2 KB each
@@ -95,9 +98,9 @@ class NeuralTagger:
         """A word type's input vector to the LSTM (cached: most tokens are of frequent types)."""
         own, stem, chars, flags = self.encoder.encode(word)
         width = self.conv_w.shape[2]
-        ids = [PAD] * (width // 2) + chars + [PAD] * (width // 2)
-        emb = self.char_emb[ids]  # (len + width - 1, char dim)
-        windows = np.concatenate([emb[k : k + len(chars)] for k in range(width)], axis=1)  # (len, width * dim)
+        ids = np.array([PAD] * (width // 2) + chars + [PAD] * (width // 2))
+        # (len, width * dim): each character's window, the embeddings of its width characters side by side
+        windows = self.char_emb[ids[self._windows[len(chars)]]].reshape(len(chars), -1)
         conv = windows @ self._conv + self.conv_b  # (len, filters)
         vecs = self.vectors[[own, stem]].astype(np.float32).ravel()
         return np.concatenate([vecs, conv.max(axis=0), flags])
@@ -150,8 +153,12 @@ class NeuralTagger:
         c = np.zeros((2, len(order), size), dtype=np.float32)
         h = np.zeros((2, len(order), size), dtype=np.float32)[:, : running[0]]
         w_hh = self._w_hh
+        gates, g_lo, g_hi = proj[:0], 0, 0  # the gate rows of steps g_lo.. (up to _GATHER tokens at a time)
         for lo, r in zip(block.tolist(), running.tolist(), strict=True):
-            g = proj[gate_rows[:, lo : lo + r]]
+            if lo + r > g_hi:
+                g_lo, g_hi = lo, min(n, max(lo + _GATHER, lo + r))
+                gates = proj[gate_rows[:, g_lo:g_hi]]
+            g = gates[:, lo - g_lo : lo - g_lo + r]
             g += np.matmul(h[:, :r], w_hh)
             np.tanh(g, out=g)
             sig = g * 0.5 + 0.5  # the sigmoids of i, f, o (their rows were halved)
