@@ -9,7 +9,9 @@ import pytest
 
 from rawi.annotate.summary import summarize
 from rawi.connect.stories import StoryRun, base_title, build_stories, stories_paths
+from rawi.connect.story_cluster import StoryParams, _series_title
 from rawi.connect.story_eval import bcubed, read_labels
+from rawi.connect.story_features import stems
 from rawi.model import Article
 
 SAMPLE = Path(__file__).parent / "data" / "stories_sample.tsv"
@@ -115,3 +117,19 @@ def test_article_summary_skips_fragments() -> None:
     summary = summarize(art)
     assert 1 <= len(summary) <= 3 and "الرياض - واس" not in summary
     assert summary[0].startswith("أعلنت")
+
+
+def test_series_titles_tell_issues_from_updates() -> None:
+    """Same-outlet titles differing in one stem are two issues of a series, except when only a figure
+    changed within hours: that is an update of one event (a death toll rising), not another issue."""
+    p = StoryParams()
+    hour = 3600.0
+
+    def series(a: str, b: str, hours_apart: float) -> bool:
+        return _series_title(tuple(stems(a)), 0.0, tuple(stems(b)), hours_apart * hour, p)
+
+    assert series("اهتمامات الصحف المصرية", "اهتمامات الصحف الجزائرية", 0.5)
+    assert not series("ارتفاع عدد ضحايا تفجير مسجد الكويت إلى 15", "ارتفاع عدد ضحايا تفجير مسجد الكويت إلى 27", 3)
+    assert series("عبور 45 سفينة قناة السويس اليوم", "عبور 57 سفينة قناة السويس اليوم", 24)
+    assert series("حالة الطقس المتوقعة اليوم", "حالة الطقس المتوقعة اليوم", 24)
+    assert not series("حالة الطقس المتوقعة اليوم", "حالة الطقس المتوقعة اليوم", 1)

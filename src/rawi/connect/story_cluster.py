@@ -454,11 +454,20 @@ def _series_title(a: tuple[str, ...], ta: float, b: tuple[str, ...], tb: float, 
     """Whether two same-outlet titles name two issues of one series: they differ in exactly one stem (one
     template, another filling: "اهتمامات الصحف المصرية" / "… الجزائرية", "عبور 45 سفينة" / "عبور 57 سفينة"),
     or they are the same title `serial_hours` or more apart (a daily column; a republication of one text is
-    a near duplicate and joined before this is asked)."""
+    a near duplicate and joined before this is asked). A title whose only change is a figure is also an update
+    of one event ("ارتفاع عدد الضحايا إلى 15" / "… إلى 27"), so a figure alone counts only `serial_hours` apart."""
     if len(a) != len(b):
         return False
-    differ = sum(x != y for x, y in zip(a, b, strict=True))
-    return differ == 1 or (differ == 0 and abs(ta - tb) >= p.serial_hours * 3600.0)
+    changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    apart = abs(ta - tb) >= p.serial_hours * 3600.0
+    if len(changed) == 1:
+        x, y = changed[0]
+        return apart or not (_is_figure(x) and _is_figure(y))
+    return not changed and apart
+
+
+def _is_figure(stem: str) -> bool:
+    return any(c.isdigit() for c in stem)
 
 
 def _other_issue(nums: frozenset[str], seen: Sequence[tuple[float, frozenset[str]]], p: StoryParams) -> bool:
