@@ -317,7 +317,7 @@ def test_neural_tagger_is_the_trained_pytorch_model() -> None:
     """The numpy forward pass equals the PyTorch module it was exported from (the training dependency)."""
     torch = pytest.importorskip("torch")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
-    from train_ner_neural import LABELS, Tagger, batch_tensors
+    from train_ner_neural import LABELS, Tagger, batch_tensors, module_state
 
     neural = load_model().neural
     data = neural.data
@@ -332,19 +332,7 @@ def test_neural_tagger_is_the_trained_pytorch_model() -> None:
         data["w_hh_fwd"].shape[1],
         0.0,
     )
-    state = {
-        "vectors.weight": data["vectors"],
-        "char_emb.weight": data["char_emb"],
-        "conv.weight": data["conv_w"],
-        "conv.bias": data["conv_b"],
-        "out.weight": data["out_w"],
-        "out.bias": data["out_b"],
-    }
-    for d, suffix in (("fwd", ""), ("bwd", "_reverse")):
-        state[f"lstm.weight_ih_l0{suffix}"] = data[f"w_ih_{d}"]
-        state[f"lstm.weight_hh_l0{suffix}"] = data[f"w_hh_{d}"]
-        state[f"lstm.bias_ih_l0{suffix}"] = data[f"b_{d}"]
-        state[f"lstm.bias_hh_l0{suffix}"] = np.zeros_like(data[f"b_{d}"])
+    state = module_state(data)
     module.load_state_dict({k: torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in state.items()})
     module.eval()
     rows = conll.read_rows(ANERCORP.read_text(encoding="utf-8").splitlines())

@@ -37,6 +37,7 @@ import random
 import sys
 import time
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -155,6 +156,19 @@ def fit(sents, enc: InputEncoder, vectors: np.ndarray, args) -> Tagger:
     return model
 
 
+# Tagger state name -> the shipped array's name (ner_neural.py reads these), and the LSTM's directions
+# (shipped suffix, torch suffix); each direction's two torch biases are shipped as one sum.
+SHIPPED_NAMES = {
+    "vectors.weight": "vectors",
+    "char_emb.weight": "char_emb",
+    "conv.weight": "conv_w",
+    "conv.bias": "conv_b",
+    "out.weight": "out_w",
+    "out.bias": "out_b",
+}
+LSTM_DIRECTIONS = (("fwd", ""), ("bwd", "_reverse"))
+
+
 def export(model: Tagger, enc: InputEncoder, words: list[str]) -> dict[str, np.ndarray]:
     def text(s: str) -> np.ndarray:
         return np.frombuffer(s.encode("utf-8"), dtype=np.uint8)
@@ -165,18 +179,25 @@ def export(model: Tagger, enc: InputEncoder, words: list[str]) -> dict[str, np.n
         "chars": text("".join(sorted(enc.char_id, key=enc.char_id.get))),
         "labels": text("\n".join(LABELS)),
         "gaz_classes": text("\n".join(enc.gaz_classes)),
-        "vectors": sd["vectors.weight"].astype(np.float16),
-        "char_emb": sd["char_emb.weight"],
-        "conv_w": sd["conv.weight"],
-        "conv_b": sd["conv.bias"],
-        "out_w": sd["out.weight"],
-        "out_b": sd["out.bias"],
+        **{shipped: sd[name] for name, shipped in SHIPPED_NAMES.items()},
     }
-    for d, suffix in (("fwd", ""), ("bwd", "_reverse")):
+    out["vectors"] = out["vectors"].astype(np.float16)
+    for d, suffix in LSTM_DIRECTIONS:
         out[f"w_ih_{d}"] = sd[f"lstm.weight_ih_l0{suffix}"]
         out[f"w_hh_{d}"] = sd[f"lstm.weight_hh_l0{suffix}"]
         out[f"b_{d}"] = sd[f"lstm.bias_ih_l0{suffix}"] + sd[f"lstm.bias_hh_l0{suffix}"]
     return out
+
+
+def module_state(data: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The Tagger state that `export` shipped as `data` (the summed bias put whole in bias_ih)."""
+    state = {name: data[shipped] for name, shipped in SHIPPED_NAMES.items()}
+    for d, suffix in LSTM_DIRECTIONS:
+        state[f"lstm.weight_ih_l0{suffix}"] = data[f"w_ih_{d}"]
+        state[f"lstm.weight_hh_l0{suffix}"] = data[f"w_hh_{d}"]
+        state[f"lstm.bias_ih_l0{suffix}"] = data[f"b_{d}"]
+        state[f"lstm.bias_hh_l0{suffix}"] = np.zeros_like(data[f"b_{d}"])
+    return state
 
 
 def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
